@@ -1,0 +1,1 @@
+"""Connectors, one package per system. Each package exposes ``CONNECTOR`` (a ConnectorMeta)."""

@@ -1,0 +1,1 @@
+"""The engine: types, models, metadata, filters, pipeline, registry and HTTP policy."""

@@ -1,0 +1,1 @@
+"""Formatters: Python callables or mapping specs that turn origin records into target records."""
