@@ -144,7 +144,7 @@ def validate_page_json(
     key = (model, items_key)
     envelope = _ENVELOPES.get(key)
     if envelope is None:
-        envelope = _ENVELOPES[key] = create_model(  # type: ignore[call-overload]
+        envelope = _ENVELOPES[key] = create_model(
             f"{model.__name__}Page",
             __config__=ConfigDict(extra="allow"),
             items__=(list[model], Field(alias=items_key)),  # type: ignore[valid-type]
@@ -205,7 +205,10 @@ class BaseConnector(ABC):
     def resources(cls) -> list[Resource]:
         return [
             r
-            for r, m in ((Resource.JOB, cls.job_native_cls), (Resource.PROFILE, cls.profile_native_cls))
+            for r, m in (
+                (Resource.JOB, cls.job_native_cls),
+                (Resource.PROFILE, cls.profile_native_cls),
+            )
             if m is not None
         ]
 
@@ -282,7 +285,9 @@ class BaseConnector(ABC):
         return self.delete_resources(resource, ids)
 
     # -- events -----------------------------------------------------------------------------------
-    def parse_resource_event(self, resource: Resource, raw: Mapping[str, Any]) -> UnifiedEvent | None:
+    def parse_resource_event(
+        self, resource: Resource, raw: Mapping[str, Any]
+    ) -> UnifiedEvent | None:
         """A webhook payload as a unified event, or None when it is not about ``resource``."""
         return None
 
@@ -315,7 +320,7 @@ class BaseConnector(ABC):
         raise ConnectorError(f"connector {self.name!r} has no unified profile mapping")
 
     # -- lifecycle --------------------------------------------------------------------------------
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Release clients and files."""
 
     def __enter__(self) -> BaseConnector:
@@ -325,9 +330,7 @@ class BaseConnector(ABC):
         self.close()
 
 
-def _settings_error(
-    name: str, settings_cls: type[ConnectorSettings], exc: ValidationError
-) -> str:
+def _settings_error(name: str, settings_cls: type[ConnectorSettings], exc: ValidationError) -> str:
     first = exc.errors()[0]
     key = ".".join(str(p) for p in first["loc"]) or "?"
     if first["type"] == "extra_forbidden":

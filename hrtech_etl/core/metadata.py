@@ -150,7 +150,9 @@ class FieldMeta:
             return binding.query_field, True
         if op is Operator.CONTAINS:
             # Full-text search is the API's own notion of "contains": trusted, not re-checked.
-            return (self.search_binding.search_field, True) if self.search_binding else (None, False)
+            return (
+                (self.search_binding.search_field, True) if self.search_binding else (None, False)
+            )
         if op.is_range:
             return self.range_param(op)
         return self.params.get(op), op in self.params
@@ -207,7 +209,7 @@ class ModelMeta:
 
 def _operator(value: object, model: str, field_name: str) -> Operator:
     try:
-        return Operator(value)
+        return Operator(str(value.value) if isinstance(value, Operator) else str(value))
     except ValueError:
         known = [o.value for o in Operator]
         raise ConfigError(
@@ -247,10 +249,10 @@ def leaf_type(annotation: Any) -> tuple[type | None, bool]:
                 return None, is_list
             annotation = args[0]
         elif origin in (list, tuple, set, frozenset):
-            args = typing.get_args(annotation)
-            if not args:
+            item_args = typing.get_args(annotation)
+            if not item_args:
                 return None, True
-            annotation, is_list = args[0], True
+            annotation, is_list = item_args[0], True
         elif origin is typing.Literal:
             values = typing.get_args(annotation)
             return (type(values[0]) if values else None), is_list
@@ -277,8 +279,14 @@ def model_meta(model: type[BaseModel]) -> ModelMeta:
         extra = info.json_schema_extra
         if callable(extra):
             raise MetadataError(f"{model.__name__}.{name}: json_schema_extra must be a dict")
-        meta = _parse_field(model.__name__, name, info.annotation, info.is_required(),
-                            info.description, dict(extra or {}))
+        meta = _parse_field(
+            model.__name__,
+            name,
+            info.annotation,
+            info.is_required(),
+            info.description,
+            dict(extra or {}),
+        )
         if meta.cursor is not None:
             if meta.cursor in seen_cursors:
                 raise MetadataError(
@@ -315,12 +323,20 @@ def _parse_field(
         try:
             cursor = CursorMode(extra["cursor"])
         except ValueError:
-            raise fail(f"cursor must be one of id, created_at, updated_at, not {extra['cursor']!r}")
+            raise fail(
+                f"cursor must be one of id, created_at, updated_at, not {extra['cursor']!r}"
+            ) from None
         if is_list or (value_type is not None and not issubclass(value_type, _CURSOR_TYPES)):
             raise fail(f"a cursor field must hold a datetime, date, int or str, not {annotation!r}")
         kwargs["cursor"] = cursor
-    for key in ("cursor_start_min", "cursor_end_max", "cursor_order_up", "cursor_order_down",
-                "cursor_sort_value", "param"):
+    for key in (
+        "cursor_start_min",
+        "cursor_end_max",
+        "cursor_order_up",
+        "cursor_order_down",
+        "cursor_sort_value",
+        "param",
+    ):
         if key in extra:
             if not isinstance(extra[key], str) or not extra[key]:
                 raise fail(f"{key} must be a non-empty string")
@@ -337,7 +353,9 @@ def _parse_field(
             raise fail("prefilter must be a table like {'operators': ['eq']}")
         bad = sorted(set(spec) - {"operators", "params"})
         if bad:
-            raise fail(f"unknown prefilter key {bad[0]!r}{did_you_mean(bad[0], ['operators', 'params'])}")
+            raise fail(
+                f"unknown prefilter key {bad[0]!r}{did_you_mean(bad[0], ['operators', 'params'])}"
+            )
         for raw in spec.get("operators", []):
             try:
                 operators.add(Operator(raw))

@@ -107,7 +107,9 @@ def format_param_value(meta: FieldMeta, value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime) or (
-        meta.value_type is not None and issubclass(meta.value_type, datetime) and value is not None
+        meta.value_type is not None
+        and issubclass(meta.value_type, datetime)
+        and value is not None
         and not isinstance(value, date)
     ):
         moment = parse_timestamp(value)
@@ -359,7 +361,9 @@ def plan_query(
             subject += f" and {'<=' if ascending else '>='} {window_end}"
         note = f"order {cursor.sort_by.value}"
         if lower is None and upper is None:
-            plan.entries.append(ExplainEntry(subject, "memory", {}, "no bound yet: reads all; " + note))
+            plan.entries.append(
+                ExplainEntry(subject, "memory", {}, "no bound yet: reads all; " + note)
+            )
         elif pushed_bounds:
             plan.entries.append(ExplainEntry(subject, "pushed+memory", pushed_bounds, note))
         else:
@@ -377,7 +381,9 @@ def plan_query(
         subject = str(cond)
         if param is None:
             plan.memory_where.append(cond)
-            plan.entries.append(ExplainEntry(subject, "memory", {}, "the source has no param for it"))
+            plan.entries.append(
+                ExplainEntry(subject, "memory", {}, "the source has no param for it")
+            )
         elif cond.op is Operator.EQ:
             if param in eq_seen:
                 plan.memory_where.append(cond)
@@ -432,13 +438,13 @@ def plan_query(
         search_params = build_search_query_params(meta.model, search_conditions)
         plan.params.update(search_params)
         for cond in search_conditions:
-            binding = meta.fields[cond.field].search_binding
-            assert binding is not None
+            search = meta.fields[cond.field].search_binding
+            assert search is not None
             plan.entries.append(
                 ExplainEntry(
                     str(cond),
                     "pushed",
-                    {binding.search_field: search_params[binding.search_field]},
+                    {search.search_field: search_params[search.search_field]},
                     "full-text search",
                 )
             )

@@ -18,7 +18,7 @@ Memory stays flat: one page is held at a time, and only the ids at the boundary 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -173,7 +173,9 @@ def _as_target(out: Any, target_cls: type[BaseModel]) -> BaseModel:
         return target_cls.model_validate(out)
     if isinstance(out, BaseModel):
         return target_cls.model_validate(out.model_dump())
-    raise TypeError(f"formatter returned {type(out).__name__}, expected {target_cls.__name__} or dict")
+    raise TypeError(
+        f"formatter returned {type(out).__name__}, expected {target_cls.__name__} or dict"
+    )
 
 
 def _error_text(exc: BaseException) -> str:
@@ -241,7 +243,9 @@ def _isolatable(exc: Exception) -> bool:
     return not isinstance(exc, HrtechEtlError)
 
 
-def _write_batch(target: BaseConnector, resource: Resource, records: Sequence[BaseModel]) -> WriteResult:
+def _write_batch(
+    target: BaseConnector, resource: Resource, records: Sequence[BaseModel]
+) -> WriteResult:
     """Write a batch; if it fails, retry it once, then write record by record to isolate."""
     try:
         return target.write_resources_batch(resource, records)
@@ -357,7 +361,11 @@ def run_pull(
     last_value: Any = None
 
     request = ReadRequest(
-        resource=resource, cursor=read_cursor, plan=plan, page_size=batch_size, window_end=window_end
+        resource=resource,
+        cursor=read_cursor,
+        plan=plan,
+        page_size=batch_size,
+        window_end=window_end,
     )
     for batch_no, page in enumerate(origin.read_pages(resource, request), start=1):
         if page.token is not None:
@@ -389,7 +397,9 @@ def run_pull(
                 ):
                     dropped_window += 1
                     continue
-                if end_value is not None and (value > end_value if ascending else value < end_value):
+                if end_value is not None and (
+                    value > end_value if ascending else value < end_value
+                ):
                     dropped_window += 1
                     continue
                 if sorted_source:
@@ -437,13 +447,13 @@ def run_pull(
         stats.rejected = rejections.count
         if sorted_source and on_checkpoint is not None:
             checkpoint = tracker.cursor(cursor)
-            on_checkpoint(Checkpoint(checkpoint, complete=False, stats=stats))
+            on_checkpoint(Checkpoint(checkpoint, complete=False, stats=replace(stats)))
             emit(CheckpointSaved(checkpoint, complete=False))
 
     stats.rejected = rejections.count
     final = tracker.cursor(cursor)
     if not dry_run and on_checkpoint is not None:
-        on_checkpoint(Checkpoint(final, complete=True, stats=stats))
+        on_checkpoint(Checkpoint(final, complete=True, stats=replace(stats)))
         emit(CheckpointSaved(final, complete=True))
     return PullReport(cursor=final, stats=stats, plan=plan, dry_run=dry_run, errors=rejections.kept)
 
@@ -468,8 +478,16 @@ def pull(
     (see `run_pull`, which also returns stats and rejected records).
     """
     return run_pull(
-        resource, origin, target, cursor, where, having, formatter, batch_size,
-        dry_run=dry_run, **options,
+        resource,
+        origin,
+        target,
+        cursor,
+        where,
+        having,
+        formatter,
+        batch_size,
+        dry_run=dry_run,
+        **options,
     ).cursor
 
 
@@ -531,9 +549,13 @@ def push(
                 natives.append(item)
                 continue
             try:
-                natives.append(native_cls.model_validate(_dump(item) if isinstance(item, BaseModel) else item))
+                natives.append(
+                    native_cls.model_validate(_dump(item) if isinstance(item, BaseModel) else item)
+                )
             except ValidationError as exc:
-                rejections.add([RecordError(stage="validate", error=_error_text(exc), record=_dump(item))])
+                rejections.add(
+                    [RecordError(stage="validate", error=_error_text(exc), record=_dump(item))]
+                )
         result.total_resources_fetched = len(natives)
     else:
         all_events = list(events or [])
@@ -549,7 +571,7 @@ def push(
                         RecordError(
                             stage="fetch",
                             resource_id=event.resource_id,
-                            error=f"a {type(event).__name__} cannot be pushed as a {resource.value}",
+                            error=f"a {type(event).__name__} is not a {resource.value} event",
                         )
                     ]
                 )
@@ -595,4 +617,3 @@ def push(
 
     result.errors = rejections.kept
     return result
-

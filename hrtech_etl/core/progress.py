@@ -55,5 +55,7 @@ class CheckpointSaved:
     complete: bool
 
 
-ProgressEvent: TypeAlias = BatchRead | BatchFiltered | BatchWritten | RecordsRejected | CheckpointSaved
+ProgressEvent: TypeAlias = (
+    BatchRead | BatchFiltered | BatchWritten | RecordsRejected | CheckpointSaved
+)
 ProgressCallback: TypeAlias = Callable[[ProgressEvent], None]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -37,7 +37,7 @@ __all__ = [
 BOUNDARY_IDS_CAP = 10_000
 
 
-class _LowercaseEnum(str, Enum):
+class _LowercaseEnum(StrEnum):
     """A str enum that also accepts its values in any letter case."""
 
     @classmethod
@@ -48,9 +48,6 @@ class _LowercaseEnum(str, Enum):
                 if member.value.lower() == folded or member.name.lower() == folded:
                     return member
         return None
-
-    def __str__(self) -> str:
-        return str(self.value)
 
 
 class Resource(_LowercaseEnum):

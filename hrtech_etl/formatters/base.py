@@ -51,10 +51,7 @@ def _read(obj: Any, path: tuple[str, ...]) -> Any:
     for part in path:
         if obj is None:
             return _MISSING
-        if isinstance(obj, Mapping):
-            obj = obj.get(part, _MISSING)
-        else:
-            obj = getattr(obj, part, _MISSING)
+        obj = obj.get(part, _MISSING) if isinstance(obj, Mapping) else getattr(obj, part, _MISSING)
         if obj is _MISSING:
             return _MISSING
     return obj
@@ -95,7 +92,9 @@ def normalise_mapping(mapping: Sequence[Mapping[str, Any]]) -> list[MappingItem]
     return items
 
 
-def build_mapping_formatter(mapping: Sequence[Mapping[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+def build_mapping_formatter(
+    mapping: Sequence[Mapping[str, Any]],
+) -> Callable[[Any], dict[str, Any]]:
     """A formatter that builds a target dict from ``mapping`` (validated now, not per record)."""
     compiled: list[tuple[tuple[str, ...], tuple[str, ...] | None, Any, Any]] = []
     for item in normalise_mapping(mapping):
@@ -148,7 +147,9 @@ class FormatterRegistry:
         self._specs: dict[str, list[MappingItem]] = {}
         self._lock = threading.Lock()
 
-    def register(self, mapping: Sequence[Mapping[str, Any]], formatter_id: str | None = None) -> str:
+    def register(
+        self, mapping: Sequence[Mapping[str, Any]], formatter_id: str | None = None
+    ) -> str:
         items = normalise_mapping(mapping)
         formatter_id = formatter_id or uuid.uuid4().hex[:12]
         with self._lock:

@@ -99,9 +99,7 @@ class FakeHTTPServer:
     ) -> None:
         """Answer the next ``times`` requests (under ``path_prefix``) with ``status``."""
         with self._lock:
-            self._faults.append(
-                _Fault(status, dict(headers or {}), body, times, path_prefix)
-            )
+            self._faults.append(_Fault(status, dict(headers or {}), body, times, path_prefix))
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> FakeHTTPServer:

@@ -63,6 +63,7 @@ class MemoryConnector(BaseConnector):
         meta = model_meta(self.native_cls(resource)).cursor_field(request.cursor.mode)
         records = list(self.records)
         if self.sorted_source:
+
             def key(record: BaseModel) -> Any:
                 value = getattr(record, meta.name)
                 return parse_timestamp(value) if request.cursor.mode.is_time else value
@@ -116,4 +117,3 @@ class MemoryConnector(BaseConnector):
 
     def from_unified_profile(self, unified: UnifiedProfile) -> BaseModel:
         return unified
-

@@ -101,8 +101,17 @@ def search_matches(query: str, text: str) -> bool:
 
 # -- data ------------------------------------------------------------------------------------
 
-TITLES = ["Data Engineer", "Backend Engineer", "Data Scientist", "Product Manager",
-          "Sales Executive", "Nurse", "Python Developer", "Recruiter", "UX Designer"]
+TITLES = [
+    "Data Engineer",
+    "Backend Engineer",
+    "Data Scientist",
+    "Product Manager",
+    "Sales Executive",
+    "Nurse",
+    "Python Developer",
+    "Recruiter",
+    "UX Designer",
+]
 CITIES = ["Paris", "Berlin", "London", "Madrid", "Lisbon", "Amsterdam"]
 SKILLS = ["python", "sql", "java", "excel", "figma", "negotiation", "spark", "care"]
 
@@ -168,6 +177,8 @@ class FakeWarehouseA:
         self.on_page: Callable[[str, int], None] | None = None
         # Records the fake refuses on upsert (e.g. to test per-record write failures).
         self.reject_ids: set[str] = set()
+        # A broken paginator: every request gets page one, and maxPage never ends.
+        self.ignore_page_param = False
         self.server.route("GET", r"/v1/(jobs|profiles)")(self._list)
         self.server.route("POST", r"/v1/(jobs|profiles)/batch")(self._upsert)
         self.server.route("DELETE", r"/v1/(jobs|profiles)/([^/]+)")(self._delete)
@@ -232,6 +243,8 @@ class FakeWarehouseA:
             self.on_page(kind, page_no)
         total = len(records)
         max_page = math.ceil(total / limit)
+        if self.ignore_page_param:
+            page_no, max_page = 1, 10**6
         chunk = records[(page_no - 1) * limit : page_no * limit]
         body = {
             "code": 200,
@@ -241,7 +254,9 @@ class FakeWarehouseA:
         }
         return FakeResponse(200, body)
 
-    def _sort(self, kind: str, records: list[dict[str, Any]], request: FakeRequest) -> list[dict[str, Any]]:
+    def _sort(
+        self, kind: str, records: list[dict[str, Any]], request: FakeRequest
+    ) -> list[dict[str, Any]]:
         id_key = ID_KEYS[kind]
         sort_by = request.arg("sort_by", "created_at")
         order = request.arg("order_by", "asc")
@@ -267,12 +282,20 @@ class FakeWarehouseA:
         if (value := arg("id_max")) is not None and record[id_key] > value:
             return False
         for field in ("created_at", "updated_at"):
-            if (value := arg(f"{field}_min")) is not None and _record_time(record, field) < _time(value, f"{field}_min"):
+            if (value := arg(f"{field}_min")) is not None and _record_time(record, field) < _time(
+                value, f"{field}_min"
+            ):
                 return False
-            if (value := arg(f"{field}_max")) is not None and _record_time(record, field) > _time(value, f"{field}_max"):
+            if (value := arg(f"{field}_max")) is not None and _record_time(record, field) > _time(
+                value, f"{field}_max"
+            ):
                 return False
-        for param, field in (("title", "title"), ("city", "location_city"), ("status", "status"),
-                             ("email", "email")):
+        for param, field in (
+            ("title", "title"),
+            ("city", "location_city"),
+            ("status", "status"),
+            ("email", "email"),
+        ):
             if (value := arg(param)) is not None and record.get(field) != value:
                 return False
         if (value := arg("status_not")) is not None and record.get("status") == value:
@@ -294,9 +317,14 @@ class FakeWarehouseA:
                     raise BadParam(f"{param} must be a JSON array string")
                 if record.get(field) not in wanted:
                     return False
-        if request.args("skills") and not set(request.args("skills")) & set(record.get("skills", [])):
+        if request.args("skills") and not set(request.args("skills")) & set(
+            record.get("skills", [])
+        ):
             return False
-        for param, compare in (("salary_from", lambda v, b: v >= b), ("salary_to", lambda v, b: v <= b)):
+        for param, compare in (
+            ("salary_from", lambda v, b: v >= b),
+            ("salary_to", lambda v, b: v <= b),
+        ):
             if (value := arg(param)) is not None:
                 try:
                     bound = float(value)
@@ -307,8 +335,11 @@ class FakeWarehouseA:
                     return False
         if (query := arg("keywords")) is not None:
             text = " ".join(
-                [str(record.get(NAME_KEYS[kind], "")), str(record.get("description") or ""),
-                 *record.get("skills", [])]
+                [
+                    str(record.get(NAME_KEYS[kind], "")),
+                    str(record.get("description") or ""),
+                    *record.get("skills", []),
+                ]
             )
             if not search_matches(query, text):
                 return False

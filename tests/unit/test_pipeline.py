@@ -39,7 +39,9 @@ def job(n: int, minutes: int | None = None, **fields: object) -> UnifiedJob:
     return UnifiedJob.model_validate(data)
 
 
-def run(origin: MemoryConnector, cursor: Cursor, **kwargs: object) -> tuple[Cursor, MemoryConnector]:
+def run(
+    origin: MemoryConnector, cursor: Cursor, **kwargs: object
+) -> tuple[Cursor, MemoryConnector]:
     target = MemoryConnector()
     result = pull(Resource.JOB, origin, target, cursor, **kwargs)  # type: ignore[arg-type]
     return result, target
@@ -83,7 +85,7 @@ def test_ties_at_the_boundary_are_neither_lost_nor_repeated() -> None:
     second, target2 = run(origin, first, batch_size=3)
     assert list(target2.stored) == ["J00007"]
     assert len(second.boundary_ids) == 8
-    third, target3 = run(origin, second)
+    _, target3 = run(origin, second)
     assert target3.stored == {}
 
 
@@ -115,7 +117,9 @@ def test_future_cursor_moves_nothing() -> None:
 def test_desc_order_resumes_from_the_minimum() -> None:
     origin = MemoryConnector([job(n) for n in range(20)])
     start = (T0 + timedelta(minutes=15)).isoformat()
-    cursor, target = run(origin, Cursor(mode="updated_at", start=start, sort_by="desc"), batch_size=4)
+    cursor, target = run(
+        origin, Cursor(mode="updated_at", start=start, sort_by="desc"), batch_size=4
+    )
     assert sorted(target.stored) == [f"J{n:05d}" for n in range(16)]
     assert cursor.end == "2024-03-01T00:00:00Z"
     assert cursor.boundary_ids == ("J00000",)
@@ -129,7 +133,7 @@ def test_until_bounds_the_window_and_the_rest_comes_next_run() -> None:
     first, target = run(origin, Cursor(mode="updated_at"), until="2024-03-01T00:04:00Z")
     assert sorted(target.stored) == [f"J{n:05d}" for n in range(5)]
     assert first.end == "2024-03-01T00:04:00Z"
-    second, target2 = run(origin, first)
+    _, target2 = run(origin, first)
     assert sorted(target2.stored) == [f"J{n:05d}" for n in range(5, 10)]
 
 
@@ -169,11 +173,18 @@ def test_sorted_source_checkpoints_after_each_confirmed_batch() -> None:
     origin = MemoryConnector([job(n) for n in range(10)])
     seen: list[Checkpoint] = []
     run_pull(
-        Resource.JOB, origin, MemoryConnector(), Cursor(mode="updated_at"), batch_size=4,
+        Resource.JOB,
+        origin,
+        MemoryConnector(),
+        Cursor(mode="updated_at"),
+        batch_size=4,
         on_checkpoint=seen.append,
     )
     assert [c.cursor.end for c in seen] == [
-        "2024-03-01T00:03:00Z", "2024-03-01T00:07:00Z", "2024-03-01T00:09:00Z", "2024-03-01T00:09:00Z",
+        "2024-03-01T00:03:00Z",
+        "2024-03-01T00:07:00Z",
+        "2024-03-01T00:09:00Z",
+        "2024-03-01T00:09:00Z",
     ]
     assert [c.complete for c in seen] == [False, False, False, True]
 
@@ -189,7 +200,9 @@ def test_resume_from_each_checkpoint_delivers_the_rest_exactly_once() -> None:
         checkpoints.append(checkpoint)
         delivered_before.append(set(target.stored))
 
-    run_pull(Resource.JOB, origin, target, Cursor(mode="updated_at"), batch_size=4, on_checkpoint=keep)
+    run_pull(
+        Resource.JOB, origin, target, Cursor(mode="updated_at"), batch_size=4, on_checkpoint=keep
+    )
     for checkpoint, before in zip(checkpoints, delivered_before, strict=True):
         rest = MemoryConnector()
         pull(Resource.JOB, origin, rest, checkpoint.cursor, batch_size=4)
@@ -202,7 +215,11 @@ def test_unsorted_source_only_checkpoints_when_the_window_completes() -> None:
     origin = MemoryConnector(list(reversed(records)), sorted_source=False)
     seen: list[Checkpoint] = []
     cursor = pull(
-        Resource.JOB, origin, MemoryConnector(), Cursor(mode="updated_at"), batch_size=3,
+        Resource.JOB,
+        origin,
+        MemoryConnector(),
+        Cursor(mode="updated_at"),
+        batch_size=3,
         on_checkpoint=seen.append,
     )
     assert len(seen) == 1 and seen[0].complete
@@ -231,7 +248,12 @@ def test_dry_run_writes_nothing_checkpoints_nothing_and_counts_what_it_would_wri
     target = MemoryConnector()
     seen: list[Checkpoint] = []
     report = run_pull(
-        Resource.JOB, origin, target, Cursor(mode="updated_at"), batch_size=5, dry_run=True,
+        Resource.JOB,
+        origin,
+        target,
+        Cursor(mode="updated_at"),
+        batch_size=5,
+        dry_run=True,
         on_checkpoint=seen.append,
     )
     assert target.write_calls == [] and seen == []
@@ -245,7 +267,11 @@ def test_a_failing_record_is_isolated_and_the_rest_is_written() -> None:
     target.fail_ids = {"J00003"}
     rejected: list[str] = []
     report = run_pull(
-        Resource.JOB, origin, target, Cursor(mode="updated_at"), batch_size=5,
+        Resource.JOB,
+        origin,
+        target,
+        Cursor(mode="updated_at"),
+        batch_size=5,
         on_reject=lambda error: rejected.append(str(error.resource_id)),
     )
     assert sorted(target.stored) == [f"J{n:05d}" for n in range(10) if n != 3]
@@ -281,8 +307,15 @@ def test_formatter_output_is_validated_per_record() -> None:
 def test_progress_events_describe_the_run() -> None:
     origin = MemoryConnector([job(n) for n in range(5)])
     events: list[object] = []
-    pull(Resource.JOB, origin, MemoryConnector(), Cursor(mode="updated_at"), batch_size=2,
-         on_progress=events.append, on_checkpoint=lambda checkpoint: None)
+    pull(
+        Resource.JOB,
+        origin,
+        MemoryConnector(),
+        Cursor(mode="updated_at"),
+        batch_size=2,
+        on_progress=events.append,
+        on_checkpoint=lambda checkpoint: None,
+    )
     reads = [e for e in events if isinstance(e, BatchRead)]
     writes = [e for e in events if isinstance(e, BatchWritten)]
     assert [e.count for e in reads] == [2, 2, 1]
@@ -296,7 +329,10 @@ def test_progress_events_describe_the_run() -> None:
 def test_push_resources_counts_and_having() -> None:
     target = MemoryConnector()
     result = push(
-        Resource.JOB, MemoryConnector(), target, PushMode.RESOURCES,
+        Resource.JOB,
+        MemoryConnector(),
+        target,
+        PushMode.RESOURCES,
         resources=[job(n) for n in range(6)],
         having=[Condition(field="title", op="contains", value="engineer")],
     )
@@ -317,7 +353,9 @@ def test_push_events_fetches_by_id_and_deletes_or_archives() -> None:
     target.stored["J00002"] = job(2)
 
     def event(kind: EventType, rid: str, minute: int) -> UnifiedJobEvent:
-        return UnifiedJobEvent(event_type=kind, resource_id=rid, occurred_at=T0 + timedelta(minutes=minute))
+        return UnifiedJobEvent(
+            event_type=kind, resource_id=rid, occurred_at=T0 + timedelta(minutes=minute)
+        )
 
     events = [
         event(EventType.CREATED, "J00001", 1),
@@ -336,7 +374,10 @@ def test_push_events_fetches_by_id_and_deletes_or_archives() -> None:
 
 def test_push_events_of_the_wrong_resource_are_rejected_not_pushed() -> None:
     result = push(
-        Resource.JOB, MemoryConnector([job(1)]), MemoryConnector(), PushMode.EVENTS,
+        Resource.JOB,
+        MemoryConnector([job(1)]),
+        MemoryConnector(),
+        PushMode.EVENTS,
         events=[UnifiedProfileEvent(event_type="updated", resource_id="J00001", occurred_at=T0)],
     )
     assert result.total_resources_pushed == 0
