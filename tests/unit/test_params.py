@@ -266,7 +266,7 @@ def test_unknown_in_formatter_is_a_metadata_error() -> None:
     class Broken(BaseModel):
         board: str = Field(..., json_schema_extra={"in_binding": {"formatter": "xml"}})
 
-    with pytest.raises(MetadataError, match="Broken.board: in_binding.formatter"):
+    with pytest.raises(MetadataError, match=r"Broken\.board: in_binding\.formatter"):
         model_meta(Broken)
 
 
