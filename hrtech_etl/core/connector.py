@@ -110,6 +110,10 @@ def validate_records(
     except ValidationError:
         pass
     raw = json.loads(items) if isinstance(items, bytes | str) else items
+    meta = model_meta(model)
+    id_field = meta.id_field()
+    id_name = id_field.name if id_field else "id"
+    cursor_names = [f.name for f in meta.fields.values() if f.cursor and f.cursor.is_time]
     good: list[Any] = []
     bad: list[RecordError] = []
     for item in raw:
@@ -118,13 +122,16 @@ def validate_records(
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
-            rid = item.get("id") if isinstance(item, Mapping) else None
+            fields = item if isinstance(item, Mapping) else {}
+            rid = fields.get(id_name)
+            cursor_value = next((fields[n] for n in cursor_names if fields.get(n)), None)
             bad.append(
                 RecordError(
                     stage="validate",
                     resource_id=None if rid is None else str(rid),
+                    cursor_value=None if cursor_value is None else str(cursor_value),
                     error=f"{model.__name__}.{loc}: {first['msg']}",
-                    record=dict(item) if isinstance(item, Mapping) else None,
+                    record=dict(fields) if fields else None,
                 )
             )
     return good, bad

@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 
 from hrtech_etl.connectors.warehouse_a import WarehouseAConnector
-from hrtech_etl.core.auth import ApiKeyAuth
+from hrtech_etl.connectors.warehouse_b import WarehouseBConnector
+from hrtech_etl.core.auth import ApiKeyAuth, BearerAuth
 from hrtech_etl.core.connector import BaseConnector
 from hrtech_etl.core.types import CursorMode
 from tests.connectors.conformance import CHECKS, TIME_ONLY, Harness
 from tests.fakes.warehouse_a import API_KEY, FakeWarehouseA, make_job
+from tests.fakes.warehouse_b import FakeWarehouseB
 
 
 def _iso(moment: datetime) -> str:
@@ -48,7 +50,40 @@ class WarehouseAHarness(Harness):
         self.fake.ignore_page_param = True
 
 
-HARNESSES: dict[str, Callable[[], Harness]] = {"warehouse_a": WarehouseAHarness}
+class WarehouseBHarness(Harness):
+    """B lists by id only: time cursors are unsorted, filtered by epoch-ms params."""
+
+    name = "warehouse_b"
+
+    def __init__(self) -> None:
+        self.fake = FakeWarehouseB()
+        self.created: dict[int, datetime] = {}
+
+    def serve(self) -> AbstractContextManager[Any]:
+        return self.fake
+
+    def connector(self) -> BaseConnector:
+        return WarehouseBConnector(
+            auth=BearerAuth(base_url=self.fake.base_url, token=self.fake.token),
+            requests_per_second=1000.0,
+        )
+
+    def put(self, index: int, moment: datetime) -> str:
+        created = self.created.setdefault(index, moment)
+        job = self.fake.add_job(job_id=f"B{index:06d}", created_at=created, updated_at=moment)
+        return str(job["job_id"])
+
+    def fail_next_with_429(self, retry_after: str) -> None:
+        self.fake.fail_next(429, headers={"Retry-After": retry_after}, path_prefix="/api/")
+
+    def break_pagination(self) -> None:
+        self.fake.repeat_first_page = True
+
+
+HARNESSES: dict[str, Callable[[], Harness]] = {
+    "warehouse_a": WarehouseAHarness,
+    "warehouse_b": WarehouseBHarness,
+}
 
 
 def _applicable() -> Iterator[Any]:

@@ -147,7 +147,9 @@ def test_invalid_records_from_the_source_are_rejected_not_fatal(fake_a: FakeWare
     fake_a.add_jobs(make_job(9, salary_min="lots"))
     report = run_pull(Resource.JOB, connector(fake_a), MemoryConnector(), Cursor(mode="id"))
     assert report.stats.written == 5
-    assert report.errors[0].stage == "validate" and "salary_min" in report.errors[0].error
+    [error] = report.errors
+    assert error.stage == "validate" and "salary_min" in error.error
+    assert (error.resource_id, error.cursor_value) == ("J000009", "2024-01-01T00:09:00Z")
 
 
 def test_events_push_deletes_archives_and_upserts(
@@ -166,7 +168,10 @@ def test_events_push_deletes_archives_and_upserts(
     ]
     events = [e for e in (origin.parse_resource_event(Resource.JOB, r) for r in raw) if e]
     assert [e.event_type for e in events] == [
-        EventType.UPDATED, EventType.CREATED, EventType.DELETED, EventType.ARCHIVED,
+        EventType.UPDATED,
+        EventType.CREATED,
+        EventType.DELETED,
+        EventType.ARCHIVED,
     ]
     assert events[1].occurred_at == datetime(2024, 5, 31, 22, tzinfo=UTC)
     result = push(Resource.JOB, origin, connector(fake_a2), PushMode.EVENTS, events=events)

@@ -87,15 +87,20 @@ def test_2_1_pull_jobs_and_profiles(fakes: tuple[FakeWarehouseA, FakeWarehouseB]
     assert fake_b.jobs["J000007"]["title"] == fake_a.jobs["J000007"]["title"]
     assert fake_b.profiles["P000003"]["email"] == "candidate3@mail.example"
     # Store cursor_jobs.end to resume on next run: nothing new, nothing moves.
-    again = pull(resource=Resource.JOB, origin=origin, target=target, cursor=cursor_jobs,
-                 formatter=a_to_b.format_job)
+    again = pull(
+        resource=Resource.JOB,
+        origin=origin,
+        target=target,
+        cursor=cursor_jobs,
+        formatter=a_to_b.format_job,
+    )
     assert again.end == cursor_jobs.end
     assert len(fake_b.requests_to("/api/jobs/bulk")) == 1  # 120 jobs, one write, none again
 
 
 def test_2_2_push_native_resources(fakes: tuple[FakeWarehouseA, FakeWarehouseB]) -> None:
     origin, target = connectors(fakes)
-    fake_a, fake_b = fakes
+    _, fake_b = fakes
     jobs_to_push = [WarehouseAJob.model_validate(make_job(i)) for i in range(5)]
 
     result = push(
@@ -118,7 +123,7 @@ def test_2_2_push_native_resources(fakes: tuple[FakeWarehouseA, FakeWarehouseB])
 
 def test_2_3_push_events_to_resources(fakes: tuple[FakeWarehouseA, FakeWarehouseB]) -> None:
     origin, target = connectors(fakes)
-    fake_a, fake_b = fakes
+    _, fake_b = fakes
     fake_b.add_job(job_id="J000002", title="stale", created_at="2023-01-01T00:00:00Z")
 
     def read_raw_events_somewhere() -> list[dict[str, Any]]:
@@ -187,8 +192,13 @@ def test_2_4_custom_formatters(fakes: tuple[FakeWarehouseA, FakeWarehouseB]) -> 
         cursor=cursor,
         formatter=format_job,
     )
-    pull(resource=Resource.PROFILE, origin=origin, target=target, cursor=cursor,
-         formatter=format_profile)
+    pull(
+        resource=Resource.PROFILE,
+        origin=origin,
+        target=target,
+        cursor=cursor,
+        formatter=format_profile,
+    )
 
     assert len(fake_b.jobs) == 120 and len(fake_b.profiles) == 80
     assert fake_b.jobs["J000010"]["payload"] == {"n": 10}

@@ -94,7 +94,9 @@ def test_third_party_connector_through_an_entry_point(tmp_path: Path) -> None:
 
 def test_registration_validates_model_metadata() -> None:
     class BadJob(BaseModel):
-        id: str = Field(..., json_schema_extra={"cursor": "uid", "prefilter": {"operators": ["like"]}})
+        id: str = Field(
+            ..., json_schema_extra={"cursor": "uid", "prefilter": {"operators": ["like"]}}
+        )
 
     class BadConnector(MemoryConnector):
         name: ClassVar[str] = "bad"
@@ -103,5 +105,5 @@ def test_registration_validates_model_metadata() -> None:
     meta = ConnectorMeta(
         name="bad", label="Bad", warehouse_type=WarehouseType.ATS, connector_cls=BadConnector
     )
-    with pytest.raises(MetadataError, match="BadJob.id: unknown operator 'like'"):
+    with pytest.raises(MetadataError, match=r"BadJob\.id: unknown operator 'like'"):
         register_connector(meta)

@@ -1,6 +1,6 @@
 """Warehouse A's HTTP calls. No pipeline logic here: one method per endpoint.
 
-API contract (the fake in ``tests/fakes/warehouses.py`` implements it):
+API contract (the fake in ``tests/fakes/warehouse_a.py`` implements it):
 
 - ``GET /v1/{jobs|profiles}?page=&limit=&sort_by=&order_by=&...filters`` →
   ``{"code": 200, "data": [...], "meta": {"page", "maxPage", "count", "total"}}``; pages are
