@@ -23,7 +23,9 @@ JOB = UnifiedJob.model_validate(
 
 
 def test_seed_mapping_copies_fields() -> None:
-    formatter = build_mapping_formatter([{"from": "id", "to": "job_id"}, {"from": "title", "to": "name"}])
+    formatter = build_mapping_formatter(
+        [{"from": "id", "to": "job_id"}, {"from": "title", "to": "name"}]
+    )
     assert formatter(JOB) == {"job_id": "J1", "name": "Data Engineer"}
 
 
@@ -74,7 +76,10 @@ def test_registry_stores_specs_and_rebuilds_formatters() -> None:
 
 
 def test_load_callable_by_dotted_name() -> None:
-    assert load_callable("hrtech_etl.formatters.base.build_mapping_formatter") is build_mapping_formatter
+    assert (
+        load_callable("hrtech_etl.formatters.base.build_mapping_formatter")
+        is build_mapping_formatter
+    )
     assert load_callable("hrtech_etl.formatters.base:load_callable") is load_callable
     with pytest.raises(ConfigError, match="cannot import"):
         load_callable("no_such_module.fn")

@@ -26,8 +26,9 @@ def test_core_imports_no_connector_and_no_ui() -> None:
     offenders = []
     for path in (PACKAGE / "core").rglob("*.py"):
         for name in imported_modules(path):
-            if name.startswith(("hrtech_etl.connectors", "hrtech_etl.cli", "tui", "textual",
-                                "prompt_toolkit")):
+            if name.startswith(
+                ("hrtech_etl.connectors", "hrtech_etl.cli", "tui", "textual", "prompt_toolkit")
+            ):
                 offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []
 
@@ -55,7 +56,11 @@ def test_cli_commands_do_not_load_textual_or_prompt_toolkit() -> None:
         "print(loaded)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
         check=False,
     )
     assert done.returncode == 0, done.stderr

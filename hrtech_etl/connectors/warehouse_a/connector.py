@@ -11,7 +11,13 @@ from hrtech_etl.connectors.warehouse_a import events
 from hrtech_etl.connectors.warehouse_a.actions import WarehouseAActions
 from hrtech_etl.connectors.warehouse_a.models import WarehouseAJob, WarehouseAProfile
 from hrtech_etl.core.auth import BaseAuth
-from hrtech_etl.core.connector import BaseConnector, ConnectorSettings, Page, ReadRequest, WriteResult
+from hrtech_etl.core.connector import (
+    BaseConnector,
+    ConnectorSettings,
+    Page,
+    ReadRequest,
+    WriteResult,
+)
 from hrtech_etl.core.http import HttpClient, HttpPolicy, RateLimit
 from hrtech_etl.core.models import (
     Location,

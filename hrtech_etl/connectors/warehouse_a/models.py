@@ -81,7 +81,10 @@ class WarehouseAJob(BaseModel):
     status: str = Field(
         "open",
         json_schema_extra={
-            "prefilter": {"operators": ["eq", "ne", "in", "not_in"], "params": {"ne": "status_not"}},
+            "prefilter": {
+                "operators": ["eq", "ne", "in", "not_in"],
+                "params": {"ne": "status_not"},
+            },
         },
     )
     location_city: str | None = Field(
