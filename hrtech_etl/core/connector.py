@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -220,10 +220,19 @@ class BaseConnector(ABC):
         ]
 
     def get_resource_id(self, resource: Resource, native: Any) -> str:
-        id_field = model_meta(self.native_cls(resource)).id_field()
+        return self.resource_id_getter(resource)(native)
+
+    def resource_id_getter(self, resource: Resource) -> Callable[[Any], str]:
+        """A fast ``record -> id`` function (the pipeline calls it once per record).
+
+        Override `get_resource_id` *and* this when ids are not a plain field.
+        """
+        model = self.native_cls(resource)
+        id_field = model_meta(model).id_field()
         if id_field is None:
-            raise ConnectorError(f"{self.name}: no id field on {type(native).__name__}")
-        return str(getattr(native, id_field.name))
+            raise ConnectorError(f"{self.name}: {model.__name__} has no id field")
+        name = id_field.name
+        return lambda native: str(getattr(native, name))
 
     def get_cursor_value(self, resource: Resource, native: Any, mode: CursorMode) -> Any:
         fmeta = model_meta(self.native_cls(resource)).cursor_field(mode)

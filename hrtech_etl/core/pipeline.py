@@ -355,7 +355,7 @@ def run_pull(
     tracker = _ResumeTracker(ascending, start_value, delivered)
     emit = on_progress or (lambda event: None)
     cursor_name = fmeta.name
-    get_id = origin.get_resource_id
+    get_id = origin.resource_id_getter(resource)
     seen_tokens: set[str] = set()
     previous_ids: list[str] | None = None
     last_value: Any = None
@@ -381,7 +381,7 @@ def run_pull(
             stats.invalid += len(page.errors)
             emit(RecordsRejected(batch_no, tuple(rejections.add(page.errors))))
 
-        page_ids = [get_id(resource, record) for record in page.records]
+        page_ids = [get_id(record) for record in page.records]
         if page_ids and page_ids == previous_ids:
             raise PaginationLoopError(
                 f"{origin.name}: the same page of {len(page_ids)} records came back twice; stopping"

@@ -6,6 +6,7 @@ delete and archive. Test fixture only.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -27,6 +28,7 @@ class BadParam(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=64)
 def _time(value: str, name: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -38,7 +40,12 @@ def _time(value: str, name: str) -> datetime:
 
 
 def _record_time(record: dict[str, Any], key: str) -> datetime:
-    return datetime.fromisoformat(str(record[key]).replace("Z", "+00:00"))
+    return _parse_record_time(str(record[key]))
+
+
+@functools.cache
+def _parse_record_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 # -- the boolean search the API accepts in `keywords`: (a AND b) OR (c) ----------------------
