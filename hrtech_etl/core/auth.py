@@ -30,6 +30,7 @@ __all__ = [
     "BasicAuth",
     "BearerAuth",
     "NoAuth",
+    "auth_class",
     "auth_from_config",
     "auth_to_config",
 ]
@@ -166,6 +167,11 @@ class BasicAuth(BaseAuth):
 _AUTH_KINDS: dict[str, type[BaseAuth]] = {
     cls.kind: cls for cls in (ApiKeyAuth, BearerAuth, BasicAuth, NoAuth)
 }
+
+
+def auth_class(kind: str) -> type[BaseAuth] | None:
+    """The auth model for a profile's ``type`` (``api_key``, ``bearer``, ...), if known."""
+    return _AUTH_KINDS.get(kind)
 
 
 def auth_from_config(config: Mapping[str, Any]) -> BaseAuth:

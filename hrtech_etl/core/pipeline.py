@@ -109,6 +109,8 @@ class PullReport:
     plan: QueryPlan
     dry_run: bool = False
     errors: list[RecordError] = field(default_factory=list)
+    # Stopped early by ``should_stop``: ``cursor`` is then the last safe checkpoint.
+    interrupted: bool = False
 
 
 # -- cursor arithmetic ----------------------------------------------------------------------------
@@ -318,13 +320,16 @@ def run_pull(
     on_progress: ProgressCallback | None = None,
     on_reject: RejectCallback | None = None,
     max_rejected: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> PullReport:
     """`pull` with the full report: stats, rejected records, the query plan.
 
     ``until`` bounds the window from above (asc) or below (desc); ascending time cursors default
     to the moment the run starts. Checkpoints are passed to ``on_checkpoint`` after each batch
     the target confirmed (sorted sources) and once at the end; a dry run writes nothing and
-    checkpoints nothing.
+    checkpoints nothing. ``should_stop`` is asked after each batch; when it says yes the run
+    stops there and reports ``interrupted`` with the last safe cursor (the last checkpoint of
+    a sorted source, the input cursor of an unsorted one).
     """
     resource = Resource(resource)
     if batch_size < 1:
@@ -360,6 +365,7 @@ def run_pull(
     previous_ids: list[str] | None = None
     last_value: Any = None
 
+    safe_cursor = cursor  # where a stopped run may resume from
     request = ReadRequest(
         resource=resource,
         cursor=read_cursor,
@@ -437,18 +443,28 @@ def run_pull(
         if dry_run:
             stats.would_write += len(formatted)
             emit(BatchWritten(batch_no, len(formatted), stats.would_write, True))
-            continue
-        if formatted:
+        elif formatted:
             result = _write_batch(target, resource, formatted)
             stats.written += result.written
             if result.failed:
                 emit(RecordsRejected(batch_no, tuple(rejections.add(result.failed))))
             emit(BatchWritten(batch_no, result.written, stats.written, False))
         stats.rejected = rejections.count
-        if sorted_source and on_checkpoint is not None:
-            checkpoint = tracker.cursor(cursor)
-            on_checkpoint(Checkpoint(checkpoint, complete=False, stats=replace(stats)))
-            emit(CheckpointSaved(checkpoint, complete=False))
+        if sorted_source and not dry_run:
+            safe_cursor = tracker.cursor(cursor)
+            if on_checkpoint is not None:
+                on_checkpoint(Checkpoint(safe_cursor, complete=False, stats=replace(stats)))
+                emit(CheckpointSaved(safe_cursor, complete=False))
+        if should_stop is not None and should_stop():
+            stats.rejected = rejections.count
+            return PullReport(
+                cursor=safe_cursor,
+                stats=stats,
+                plan=plan,
+                dry_run=dry_run,
+                errors=rejections.kept,
+                interrupted=True,
+            )
 
     stats.rejected = rejections.count
     final = tracker.cursor(cursor)

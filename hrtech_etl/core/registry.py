@@ -91,11 +91,22 @@ def _discover() -> None:
             return
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             _lazy.setdefault(ep.name, ep.value)
-        package = importlib.import_module(_BUILTIN_PACKAGE)
-        for info in pkgutil.iter_modules(package.__path__):
-            if info.ispkg and not info.name.startswith("_"):
-                _lazy.setdefault(info.name, f"{_BUILTIN_PACKAGE}.{info.name}:CONNECTOR")
+        if not any(value.startswith(_BUILTIN_PACKAGE + ".") for value in _lazy.values()):
+            _scan_builtins()  # running from a source tree without installed metadata
         _discovered = True
+
+
+def _scan_builtins() -> None:
+    """Import each built-in connector package and register what it exports."""
+    package = importlib.import_module(_BUILTIN_PACKAGE)
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{_BUILTIN_PACKAGE}.{info.name}")
+        metas = getattr(module, "CONNECTORS", None) or [getattr(module, "CONNECTOR", None)]
+        for meta in metas:
+            if isinstance(meta, ConnectorMeta):
+                register_connector(meta)
 
 
 def _load(name: str) -> ConnectorMeta | None:

@@ -382,3 +382,31 @@ def test_push_events_of_the_wrong_resource_are_rejected_not_pushed() -> None:
     )
     assert result.total_resources_pushed == 0
     assert result.errors[0].stage == "fetch"
+
+
+def test_should_stop_ends_after_the_current_batch_with_the_last_safe_cursor() -> None:
+    origin = MemoryConnector([job(n) for n in range(20)])
+    target = MemoryConnector()
+    calls = iter([False, True])
+    report = run_pull(
+        Resource.JOB,
+        origin,
+        target,
+        Cursor(mode="updated_at"),
+        batch_size=5,
+        should_stop=lambda: next(calls),
+    )
+    assert report.interrupted and len(target.stored) == 10
+    assert report.cursor.end == "2024-03-01T00:09:00Z"
+    rest = MemoryConnector()
+    pull(Resource.JOB, origin, rest, report.cursor, batch_size=5)
+    assert sorted(rest.stored) == [f"J{n:05d}" for n in range(10, 20)]
+
+
+def test_a_stopped_unsorted_run_does_not_move_the_cursor() -> None:
+    origin = MemoryConnector([job(n) for n in range(20)], sorted_source=False)
+    start = Cursor(mode="updated_at", start="2024-03-01T00:00:00Z")
+    report = run_pull(
+        Resource.JOB, origin, MemoryConnector(), start, batch_size=5, should_stop=lambda: True
+    )
+    assert report.interrupted and report.cursor == start
