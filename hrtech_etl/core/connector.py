@@ -18,18 +18,19 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from hrtech_etl.core.auth import BaseAuth, NoAuth, auth_from_config
 from hrtech_etl.core.errors import ConfigError, ConnectorError, did_you_mean
-from hrtech_etl.core.metadata import model_meta
+from hrtech_etl.core.metadata import FieldMeta, model_meta
 from hrtech_etl.core.models import (
     UnifiedJob,
     UnifiedJobEvent,
     UnifiedProfile,
     UnifiedProfileEvent,
 )
-from hrtech_etl.core.params import QueryPlan, plan_query
+from hrtech_etl.core.params import QueryPlan, plan_query, validate_where
 from hrtech_etl.core.types import (
     Condition,
     Cursor,
     CursorMode,
+    Operator,
     RecordError,
     Resource,
     SortOrder,
@@ -109,7 +110,10 @@ def validate_records(
         return adapter.validate_python(items), []
     except ValidationError:
         pass
-    raw = json.loads(items) if isinstance(items, bytes | str) else items
+    try:
+        raw = json.loads(items) if isinstance(items, bytes | str) else items
+    except ValueError as exc:
+        raise ConnectorError(f"{model.__name__}: records are not JSON ({exc})") from None
     meta = model_meta(model)
     id_field = meta.id_field()
     id_name = id_field.name if id_field else "id"
@@ -239,6 +243,21 @@ class BaseConnector(ABC):
         return getattr(native, fmeta.name)
 
     # -- reading ----------------------------------------------------------------------------------
+    @classmethod
+    def check_where(cls, resource: Resource, where: Sequence[Condition]) -> list[Condition]:
+        """Validate WHERE conditions for this connector (fields, operators, value types).
+
+        The default follows the field metadata; connectors with their own query language
+        (SQL stores) may accept more, e.g. dotted paths. Returns the conditions coerced.
+        """
+        return validate_where(cls.native_cls(resource), where)
+
+    @classmethod
+    def describe_pushdown(cls, resource: Resource, field: FieldMeta, op: Operator) -> str:
+        """How ``field op ...`` reaches the source, for schema views: a param name or why not."""
+        param, _ = field.param_for(op)
+        return param if param else "(in memory)"
+
     def is_sorted(self, resource: Resource, mode: CursorMode, order: SortOrder) -> bool:
         """Whether reads come back ordered by this cursor (then mid-run checkpoints are safe)."""
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,13 +13,23 @@ from hrtech_etl.core.types import Operator
 __all__ = ["export_model_fields", "field_entry"]
 
 
-def field_entry(meta: FieldMeta) -> dict[str, Any]:
-    """One field as a plain dict: name, type, cursor, prefilter operators and their params."""
+Pushdown = Callable[[FieldMeta, Operator], str]
+
+
+def _metadata_pushdown(meta: FieldMeta, op: Operator) -> str:
+    param, _ = meta.param_for(op)
+    return param if param else "(in memory)"
+
+
+def field_entry(meta: FieldMeta, pushdown: Pushdown | None = None) -> dict[str, Any]:
+    """One field as a plain dict: name, type, cursor, prefilter operators and their params.
+
+    ``pushdown`` says how each operator reaches the source (default: the metadata's params);
+    connectors pass their own (`BaseConnector.describe_pushdown`).
+    """
     operators = [op for op in Operator if op in meta.operators]
-    params: dict[str, str] = {}
-    for op in operators:
-        param, _ = meta.param_for(op)
-        params[op.value] = param if param else "(in memory)"
+    describe = pushdown or _metadata_pushdown
+    params = {op.value: describe(meta, op) for op in operators}
     entry: dict[str, Any] = {
         "name": meta.name,
         "type": meta.type_name,
@@ -57,7 +68,11 @@ def _children(annotation: Any, depth: int) -> list[dict[str, Any]]:
 
 
 def export_model_fields(
-    model_cls: type[BaseModel], only_prefilterable: bool = False, *, _depth: int = 3
+    model_cls: type[BaseModel],
+    only_prefilterable: bool = False,
+    *,
+    pushdown: Pushdown | None = None,
+    _depth: int = 3,
 ) -> list[dict[str, Any]]:
     """The model's fields with cursor and prefilter metadata, nested models as ``children``.
 
@@ -67,7 +82,7 @@ def export_model_fields(
     for meta in model_meta(model_cls).fields.values():
         if only_prefilterable and not meta.prefilterable:
             continue
-        entry = field_entry(meta)
+        entry = field_entry(meta, pushdown)
         children = _children(meta.annotation, _depth)
         if children:
             entry["children"] = children
