@@ -50,7 +50,10 @@ def _print_json(data: Any) -> None:
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # Off a terminal (cron logs, pipes) rich would wrap at 80 columns: give tables room.
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, highlight=False, width=width)
 
 
 def _say(message: str) -> None:
@@ -90,6 +93,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         resource = Resource(args.resource)
     except ValueError:
         raise UsageError(f"unknown resource {args.resource!r}; use job or profile") from None
+    pushdown = None
     if args.connector == "unified":
         from hrtech_etl.core.models import UnifiedJob, UnifiedProfile
 
@@ -97,8 +101,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
     else:
         from hrtech_etl.core.registry import get_connector_class
 
-        model = get_connector_class(args.connector).native_cls(resource)
-    fields = export_model_fields(model, only_prefilterable=args.only_prefilterable)
+        connector_cls = get_connector_class(args.connector)
+        model = connector_cls.native_cls(resource)
+
+        def pushdown(field: Any, op: Any) -> str:
+            return connector_cls.describe_pushdown(resource, field, op)
+
+    fields = export_model_fields(
+        model, only_prefilterable=args.only_prefilterable, pushdown=pushdown
+    )
     if args.json:
         _print_json({"model": model.__name__, "fields": fields})
         return EXIT_OK
@@ -155,6 +166,7 @@ class _Progress:
         self.tty = enabled and sys.stderr.isatty() and not os.environ.get("CI")
         self._bar: Any = None
         self._task: Any = None
+        self._read = 0
 
     def __enter__(self) -> _Progress:
         if self.tty:
@@ -193,22 +205,23 @@ class _Progress:
 
         if not self.enabled:
             return
+        if isinstance(event, BatchRead):
+            self._read = event.total_read
+            if self._bar is not None:
+                self._bar.update(self._task, status=f"read {event.total_read}")
+            return
         if isinstance(event, BatchWritten):
             verb = "would write" if event.dry_run else "written"
-            text = f"batch {event.batch}: {event.count} {verb} ({event.total_written} total)"
-        elif isinstance(event, BatchRead):
-            text = f"batch {event.batch}: read {event.count} ({event.total_read} total)"
+            text = f"batch {event.batch}: read {self._read}, {verb} {event.total_written}"
         elif isinstance(event, RecordsRejected):
             text = f"batch {event.batch}: {len(event.errors)} rejected"
-        elif isinstance(event, CheckpointSaved):
-            text = f"checkpoint {event.cursor.end or '-'}" + (
-                " (complete)" if event.complete else ""
-            )
+        elif isinstance(event, CheckpointSaved) and not event.complete:
+            text = f"checkpoint {event.cursor.end or '-'}"
         else:
             return
         if self._bar is not None:
             self._bar.update(self._task, status=text)
-        else:
+        else:  # one plain line per event: readable in cron logs
             _say(f"{self.label}: {text}")
 
 
@@ -406,14 +419,20 @@ def cmd_state(args: argparse.Namespace) -> int:
             return EXIT_OK
         for state in states:
             info = state.as_dict()
-            cursor = info.get("cursor") or {}
-            print(
-                f"{name} ({info['origin']} → {info['target']}, {info['resource']}): "
-                f"cursor {cursor.get('mode', '-')} "
-                f"end={cursor.get('end') or cursor.get('start') or '-'} "
-                f"sort={cursor.get('sort_by', '-')} "
-                f"boundary_ids={len(cursor.get('boundary_ids') or [])}"
-            )
+            cursor = info.get("cursor")
+            head = f"{name} ({info['origin']} → {info['target']}, {info['resource']}): "
+            if cursor is None:
+                print(head + "no cursor yet (the next run starts from the profile's cursor)")
+            else:
+                print(
+                    head + f"cursor {cursor['mode']} "
+                    f"end={cursor.get('end') or cursor.get('start') or '-'} "
+                    f"sort={cursor['sort_by']} "
+                    f"boundary_ids={len(cursor.get('boundary_ids') or [])}"
+                )
+            last = info.get("last_run")
+            if last:
+                print(f"  last run #{last['id']}: {last['status']} at {last['started_at']}")
             if info.get("lock"):
                 lock = info["lock"]
                 print(f"  locked by pid {lock['pid']} on {lock['host']} since {lock['started_at']}")

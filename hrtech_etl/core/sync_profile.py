@@ -397,7 +397,13 @@ def parse_profile(
 
 
 def _shape_error(exc: ValidationError, path: Path | None, lines: _KeyLines) -> ProfileError:
-    first = exc.errors()[0]
+    def rank(error: Any) -> tuple[int, int]:
+        # A typo shows up both as an unknown key and as a missing one: report the typo first,
+        # then whatever comes first in the file.
+        line = lines.find([str(p) for p in error["loc"]])
+        return (error["type"] != "extra_forbidden", line if line is not None else 1 << 30)
+
+    first = min(exc.errors(), key=rank)
     loc = [p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
     key = _key_text(loc)
     line = lines.find(loc)
@@ -439,7 +445,7 @@ def _check_meaning(
 ) -> None:
     """Validate the profile against its connectors, formatter and value types."""
     from hrtech_etl.core.auth import auth_from_config
-    from hrtech_etl.core.filters import coerce_value, compile_conditions
+    from hrtech_etl.core.filters import compile_conditions
     from hrtech_etl.core.metadata import model_meta
     from hrtech_etl.core.registry import get_connector_class
     from hrtech_etl.formatters.base import load_callable, normalise_mapping
@@ -513,10 +519,13 @@ def _check_meaning(
         meta.cursor_field(profile.cursor.mode)
     except ConfigError as exc:
         raise loaded.error(("cursor", "mode"), str(exc)) from None
+    origin_cls = classes["origin"]
     for index, cond in enumerate(profile.where):
         try:
-            meta.check_operator(cond.field, cond.op)
-            coerce_value(model, cond.field, cond.op, resolve_env(cond.value, loaded.env(environ)))
+            value = resolve_env(cond.value, loaded.env(environ))
+            origin_cls.check_where(
+                profile.resource, [Condition(field=cond.field, op=cond.op, value=value)]
+            )
         except ConfigError as exc:
             raise loaded.error(("where", index, _bad_part(exc)), str(exc)) from None
     for index, cond in enumerate(profile.having):
