@@ -50,6 +50,7 @@ __all__ = [
     "find_profile",
     "list_profiles",
     "load_profile",
+    "loaded_from_model",
     "profile_json_schema",
     "resolve_env",
     "save_profile",
@@ -352,6 +353,18 @@ class LoadedProfile:
             raise self.error((key, *path), f"environment variable {name} is not set")
 
         return resolve_env(self.raw.get(key), env, on_missing=missing)
+
+
+def loaded_from_model(
+    profile: SyncProfile,
+    *,
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    check_connectors: bool = True,
+) -> LoadedProfile:
+    """Validate a profile built in memory (TUI, REPL, flags) exactly as a file would be."""
+    text, _ = to_toml(profile)
+    return parse_profile(text, path=path, environ=environ, check_connectors=check_connectors)
 
 
 def load_profile(
