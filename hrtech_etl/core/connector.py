@@ -253,6 +253,12 @@ class BaseConnector(ABC):
         return validate_where(cls.native_cls(resource), where)
 
     @classmethod
+    def where_operators(cls, resource: Resource, field: str) -> list[Operator]:
+        """The operators WHERE allows on ``field`` (for editors and completion)."""
+        meta = model_meta(cls.native_cls(resource)).field(field)
+        return [op for op in Operator if op in meta.operators]
+
+    @classmethod
     def describe_pushdown(cls, resource: Resource, field: FieldMeta, op: Operator) -> str:
         """How ``field op ...`` reaches the source, for schema views: a param name or why not."""
         param, _ = field.param_for(op)

@@ -194,6 +194,13 @@ class LocalConnectorBase(BaseConnector):
         return [cond for cond, _ in check_local_where(cls.native_cls(resource), where)]
 
     @classmethod
+    def where_operators(cls, resource: Resource, field: str) -> list[Operator]:
+        if "." not in field:
+            return super().where_operators(resource, field)
+        allowed = local_operators(resolve_path(cls.native_cls(resource), field))
+        return [op for op in Operator if op in allowed]
+
+    @classmethod
     def describe_pushdown(cls, resource: Resource, field: FieldMeta, op: Operator) -> str:
         return cls.pushdown_label
 
