@@ -10,15 +10,14 @@ from pydantic import BaseModel
 from hrtech_etl.connectors.warehouse_a import events
 from hrtech_etl.connectors.warehouse_a.actions import WarehouseAActions
 from hrtech_etl.connectors.warehouse_a.models import WarehouseAJob, WarehouseAProfile
-from hrtech_etl.core.auth import BaseAuth
 from hrtech_etl.core.connector import (
-    BaseConnector,
     ConnectorSettings,
     Page,
     ReadRequest,
     WriteResult,
 )
-from hrtech_etl.core.http import HttpClient, HttpPolicy, RateLimit
+from hrtech_etl.core.http import RateLimit
+from hrtech_etl.core.http_connector import HttpConnector, HttpSettings
 from hrtech_etl.core.models import (
     Location,
     SalaryRange,
@@ -33,14 +32,11 @@ from hrtech_etl.core.types import CursorMode, Resource, SortOrder, WarehouseType
 _PATHS = {Resource.JOB: "/v1/jobs", Resource.PROFILE: "/v1/profiles"}
 
 
-class WarehouseASettings(ConnectorSettings):
-    timeout: float = 30.0
-    max_retries: int = 5
-    retry_after_cap: float = 60.0
-    requests_per_second: float = 50.0
+class WarehouseASettings(HttpSettings):
+    """Warehouse A takes only the common HTTP options."""
 
 
-class WarehouseAConnector(BaseConnector):
+class WarehouseAConnector(HttpConnector):
     name: ClassVar[str] = "warehouse_a"
     label: ClassVar[str] = "Warehouse A (reference, API key)"
     warehouse_type: ClassVar[WarehouseType] = WarehouseType.ATS
@@ -48,30 +44,13 @@ class WarehouseAConnector(BaseConnector):
     profile_native_cls: ClassVar[type[BaseModel] | None] = WarehouseAProfile
     settings_cls: ClassVar[type[ConnectorSettings]] = WarehouseASettings
     default_base_url: ClassVar[str] = "https://api.warehouse-a.example"
+    rate_limit: ClassVar[RateLimit | None] = RateLimit(50.0, burst=10)  # A's documented limit
     sort_param_name: ClassVar[str | None] = "sort_by"
     order_param_name: ClassVar[str | None] = "order_by"
-    settings: WarehouseASettings
-
-    def __init__(self, auth: BaseAuth | Mapping[str, Any] | None = None, **options: Any) -> None:
-        super().__init__(auth, **options)
-        self._client: HttpClient | None = None
 
     @property
     def actions(self) -> WarehouseAActions:
-        if self._client is None:
-            policy = HttpPolicy(
-                timeout=self.settings.timeout,
-                max_retries=self.settings.max_retries,
-                retry_after_cap=self.settings.retry_after_cap,
-                rate_limit=RateLimit(self.settings.requests_per_second, burst=10),
-            )
-            self._client = HttpClient(self.auth, policy, name=self.name)
-        return WarehouseAActions(self._client)
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        return WarehouseAActions(self.client)
 
     # -- reading ----------------------------------------------------------------------------------
     def is_sorted(self, resource: Resource, mode: CursorMode, order: SortOrder) -> bool:

@@ -10,15 +10,14 @@ from pydantic import BaseModel
 from hrtech_etl.connectors.warehouse_b import events
 from hrtech_etl.connectors.warehouse_b.actions import WarehouseBActions
 from hrtech_etl.connectors.warehouse_b.models import WarehouseBJob, WarehouseBProfile
-from hrtech_etl.core.auth import BaseAuth
 from hrtech_etl.core.connector import (
-    BaseConnector,
     ConnectorSettings,
     Page,
     ReadRequest,
     WriteResult,
 )
-from hrtech_etl.core.http import HttpClient, HttpPolicy, RateLimit
+from hrtech_etl.core.http import RateLimit
+from hrtech_etl.core.http_connector import HttpConnector, HttpSettings
 from hrtech_etl.core.models import (
     EmploymentType,
     JobStatus,
@@ -36,14 +35,11 @@ _BODY_KEYS = {Resource.JOB: "jobs", Resource.PROFILE: "profiles"}
 _RAW_EMPLOYMENT_TYPE = "warehouse_b_employment_type"
 
 
-class WarehouseBSettings(ConnectorSettings):
-    timeout: float = 30.0
-    max_retries: int = 5
-    retry_after_cap: float = 60.0
-    requests_per_second: float = 10.0  # B's documented limit
+class WarehouseBSettings(HttpSettings):
+    """Warehouse B takes only the common HTTP options."""
 
 
-class WarehouseBConnector(BaseConnector):
+class WarehouseBConnector(HttpConnector):
     name: ClassVar[str] = "warehouse_b"
     label: ClassVar[str] = "Warehouse B (reference, bearer token)"
     warehouse_type: ClassVar[WarehouseType] = WarehouseType.JOBBOARD
@@ -51,34 +47,14 @@ class WarehouseBConnector(BaseConnector):
     profile_native_cls: ClassVar[type[BaseModel] | None] = WarehouseBProfile
     settings_cls: ClassVar[type[ConnectorSettings]] = WarehouseBSettings
     default_base_url: ClassVar[str] = "https://api.warehouse-b.example"
+    rate_limit: ClassVar[RateLimit | None] = RateLimit(10.0, burst=10)  # B's documented limit
     # B has no sort param: lists always come sorted by id ascending.
     sort_param_name: ClassVar[str | None] = None
     order_param_name: ClassVar[str | None] = None
-    settings: WarehouseBSettings
-
-    def __init__(self, auth: BaseAuth | Mapping[str, Any] | None = None, **options: Any) -> None:
-        super().__init__(auth, **options)
-        self._client: HttpClient | None = None
 
     @property
     def actions(self) -> WarehouseBActions:
-        if self._client is None:
-            policy = HttpPolicy(
-                timeout=self.settings.timeout,
-                max_retries=self.settings.max_retries,
-                retry_after_cap=self.settings.retry_after_cap,
-                rate_limit=RateLimit(
-                    self.settings.requests_per_second,
-                    burst=max(1, int(self.settings.requests_per_second)),
-                ),
-            )
-            self._client = HttpClient(self.auth, policy, name=self.name)
-        return WarehouseBActions(self._client)
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        return WarehouseBActions(self.client)
 
     # -- reading ----------------------------------------------------------------------------------
     def is_sorted(self, resource: Resource, mode: CursorMode, order: SortOrder) -> bool:
