@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+from collections.abc import Callable
 import time
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -74,11 +75,22 @@ def serve(records: int, conn: Connection) -> None:
         conn.recv()  # until the parent is done
 
 
-def main(records: int = 20_000, page_size: int = 500, rounds: int = 5) -> None:
+def start_server(records: int) -> tuple[str, Callable[[], None]]:
+    """The fake in a child process: its base URL and a function that stops it."""
     parent, child = multiprocessing.Pipe()
     server = multiprocessing.Process(target=serve, args=(records, child), daemon=True)
     server.start()
-    base_url = parent.recv()
+    base_url: str = parent.recv()
+
+    def stop() -> None:
+        parent.send("stop")
+        server.join(timeout=10)
+
+    return base_url, stop
+
+
+def main(records: int = 20_000, page_size: int = 500, rounds: int = 5) -> None:
+    base_url, stop = start_server(records)
     auth = ApiKeyAuth(base_url=base_url, api_key=API_KEY)
     best_raw = best_pipe = cpu_raw = cpu_pipe = float("inf")
     try:
@@ -102,8 +114,7 @@ def main(records: int = 20_000, page_size: int = 500, rounds: int = 5) -> None:
             assert report.stats.written == records
             origin.close()
     finally:
-        parent.send("stop")
-        server.join(timeout=10)
+        stop()
     print(f"records={records} page_size={page_size}")
     print(f"raw httpx+pydantic loop: {best_raw:.3f}s ({records / best_raw:,.0f} rec/s)")
     print(f"hrtech-etl pipeline:     {best_pipe:.3f}s ({records / best_pipe:,.0f} rec/s)")

@@ -189,6 +189,9 @@ class BaseConnector(ABC):
     # Query params naming the sort field and its direction, when the API has them.
     sort_param_name: ClassVar[str | None] = None
     order_param_name: ClassVar[str | None] = None
+    # Read the next page in a background thread while the pipeline writes this one. Only for
+    # sources whose reads may run on another thread (HTTP clients; not sqlite connections).
+    prefetch_pages: ClassVar[bool] = False
 
     def __init__(self, auth: BaseAuth | Mapping[str, Any] | None = None, **options: Any) -> None:
         if auth is None:

@@ -37,6 +37,7 @@ class HttpConnector(BaseConnector):
 
     settings_cls: ClassVar[type[ConnectorSettings]] = HttpSettings
     rate_limit: ClassVar[RateLimit | None] = None
+    prefetch_pages: ClassVar[bool] = True  # the network wait overlaps with writing
     settings: HttpSettings
 
     def __init__(self, auth: BaseAuth | Mapping[str, Any] | None = None, **options: Any) -> None:

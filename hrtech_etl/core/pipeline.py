@@ -17,14 +17,16 @@ Memory stays flat: one page is held at a time, and only the ids at the boundary 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hrtech_etl.core.connector import BaseConnector, ReadRequest, WriteResult
+from hrtech_etl.core.connector import BaseConnector, Page, ReadRequest, WriteResult
 from hrtech_etl.core.errors import (
     CursorOrderError,
     HrtechEtlError,
@@ -301,6 +303,63 @@ class _Rejections:
         return added
 
 
+# -- reading ahead --------------------------------------------------------------------------------
+
+_DONE = object()
+
+
+class _Prefetch:
+    """Reads pages in a background thread while the caller formats and writes the previous ones.
+
+    At most ``depth`` pages wait in the queue, so memory stays bounded. The source's generator
+    runs, and is closed, in the worker thread only; errors reach the caller at the page where
+    they happened. ``close()`` (also on early exit) stops the worker after its current page.
+    """
+
+    def __init__(self, pages: Iterator[Page], depth: int = 2) -> None:
+        self._pages = pages
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="hrtech-etl-prefetch", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _work(self) -> None:
+        try:
+            for page in self._pages:
+                if not self._put(page):
+                    break
+            else:
+                self._put(_DONE)
+        except BaseException as exc:  # handed to the caller, raised there
+            self._put(exc)
+        finally:
+            close = getattr(self._pages, "close", None)
+            if close is not None:
+                close()
+
+    def __iter__(self) -> Iterator[Page]:
+        while True:
+            item = self._queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
 # -- pull -----------------------------------------------------------------------------------------
 
 
@@ -331,70 +390,152 @@ def run_pull(
     stops there and reports ``interrupted`` with the last safe cursor (the last checkpoint of
     a sorted source, the input cursor of an unsorted one).
     """
-    resource = Resource(resource)
     if batch_size < 1:
         raise HrtechEtlError("batch_size must be at least 1")
-    native_cls = origin.native_cls(resource)
-    fmeta = model_meta(native_cls).cursor_field(cursor.mode)
-    ascending = cursor.sort_by is SortOrder.ASC
-    comparable = _comparable_factory(cursor.mode, fmeta)
-
-    start_text = cursor.resume_value
-    start_value = comparable(start_text)
-    if until is None and cursor.mode.is_time and ascending:
-        # Bound the window at "now": records changed while this run reads are left for the next
-        # run instead of shifting offset-paginated pages under us (which could skip records).
-        until = datetime.now(UTC)
-    window_end = None if until is None else _cursor_text(cursor.mode, comparable(until))
-    end_value = comparable(window_end)
-    delivered = frozenset(cursor.boundary_ids) if start_value is not None else frozenset()
-
-    read_cursor = Cursor(mode=cursor.mode, start=start_text, sort_by=cursor.sort_by)
-    plan = origin.plan_read(resource, where, read_cursor, window_end)
-    where_ok = compile_conditions(native_cls, plan.memory_where)
-    having_ok = compile_conditions(native_cls, having or [])
-    sorted_source = origin.is_sorted(resource, cursor.mode, cursor.sort_by)
-
-    stats = PullStats()
-    rejections = _Rejections(on_reject, max_rejected)
-    tracker = _ResumeTracker(ascending, start_value, delivered)
-    emit = on_progress or (lambda event: None)
-    cursor_name = fmeta.name
-    get_id = origin.resource_id_getter(resource)
-    seen_tokens: set[str] = set()
-    previous_ids: list[str] | None = None
-    last_value: Any = None
-
-    safe_cursor = cursor  # where a stopped run may resume from
-    request = ReadRequest(
-        resource=resource,
-        cursor=read_cursor,
-        plan=plan,
-        page_size=batch_size,
-        window_end=window_end,
+    run = _PullRun(
+        Resource(resource),
+        origin,
+        target,
+        cursor,
+        where,
+        having,
+        formatter,
+        batch_size,
+        dry_run=dry_run,
+        until=until,
+        on_checkpoint=on_checkpoint,
+        on_progress=on_progress,
+        on_reject=on_reject,
+        max_rejected=max_rejected,
+        should_stop=should_stop,
     )
-    for batch_no, page in enumerate(origin.read_pages(resource, request), start=1):
-        if page.token is not None:
-            if page.token in seen_tokens:
-                raise PaginationLoopError(
-                    f"{origin.name}: page {page.token!r} was served twice in one run; stopping"
-                )
-            seen_tokens.add(page.token)
-        stats.pages += 1
-        stats.read += len(page.records) + len(page.errors)
-        emit(BatchRead(batch_no, len(page.records), stats.read))
-        if page.errors:
-            stats.invalid += len(page.errors)
-            emit(RecordsRejected(batch_no, tuple(rejections.add(page.errors))))
+    return run.execute()
 
-        page_ids = [get_id(record) for record in page.records]
-        if page_ids and page_ids == previous_ids:
+
+class _PullRun:
+    """One pull: the window, the filters, the resume tracker, and the page loop."""
+
+    def __init__(
+        self,
+        resource: Resource,
+        origin: BaseConnector,
+        target: BaseConnector,
+        cursor: Cursor,
+        where: Sequence[Condition] | None,
+        having: Sequence[Condition] | None,
+        formatter: Formatter | None,
+        batch_size: int,
+        *,
+        dry_run: bool,
+        until: Any,
+        on_checkpoint: CheckpointCallback | None,
+        on_progress: ProgressCallback | None,
+        on_reject: RejectCallback | None,
+        max_rejected: int | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> None:
+        self.resource = resource
+        self.origin = origin
+        self.target = target
+        self.cursor = cursor
+        self.formatter = formatter
+        self.batch_size = batch_size
+        self.dry_run = dry_run
+        self.on_checkpoint = on_checkpoint
+        self.emit: ProgressCallback = on_progress or (lambda event: None)
+        self.should_stop = should_stop
+
+        native_cls = origin.native_cls(resource)
+        fmeta = model_meta(native_cls).cursor_field(cursor.mode)
+        self.cursor_name = fmeta.name
+        self.ascending = cursor.sort_by is SortOrder.ASC
+        self.comparable = _comparable_factory(cursor.mode, fmeta)
+        start_text = cursor.resume_value
+        self.start_value = self.comparable(start_text)
+        if until is None and cursor.mode.is_time and self.ascending:
+            # Bound the window at "now": records changed while this run reads are left for the
+            # next run instead of shifting offset-paginated pages under us (could skip records).
+            until = datetime.now(UTC)
+        self.window_end = (
+            None if until is None else _cursor_text(cursor.mode, self.comparable(until))
+        )
+        self.end_value = self.comparable(self.window_end)
+        self.delivered = (
+            frozenset(cursor.boundary_ids) if self.start_value is not None else frozenset()
+        )
+        self.read_cursor = Cursor(mode=cursor.mode, start=start_text, sort_by=cursor.sort_by)
+        self.plan = origin.plan_read(resource, where, self.read_cursor, self.window_end)
+        self.where_ok = compile_conditions(native_cls, self.plan.memory_where)
+        self.having_ok = compile_conditions(native_cls, having or [])
+        self.sorted_source = origin.is_sorted(resource, cursor.mode, cursor.sort_by)
+        self.get_id = origin.resource_id_getter(resource)
+
+        self.stats = PullStats()
+        self.rejections = _Rejections(on_reject, max_rejected)
+        self.tracker = _ResumeTracker(self.ascending, self.start_value, self.delivered)
+        self.safe_cursor = cursor  # where a stopped run may resume from
+        self.seen_tokens: set[str] = set()
+        self.previous_ids: list[str] | None = None
+        self.last_value: Any = None
+
+    def report(self, cursor: Cursor, *, interrupted: bool = False) -> PullReport:
+        self.stats.rejected = self.rejections.count
+        return PullReport(
+            cursor=cursor,
+            stats=self.stats,
+            plan=self.plan,
+            dry_run=self.dry_run,
+            errors=self.rejections.kept,
+            interrupted=interrupted,
+        )
+
+    def execute(self) -> PullReport:
+        request = ReadRequest(
+            resource=self.resource,
+            cursor=self.read_cursor,
+            plan=self.plan,
+            page_size=self.batch_size,
+            window_end=self.window_end,
+        )
+        pages: Iterator[Page] = iter(self.origin.read_pages(self.resource, request))
+        # HTTP sources read the next page while this one is formatted and written.
+        prefetch = _Prefetch(pages) if self.origin.prefetch_pages else None
+        try:
+            for batch_no, page in enumerate(prefetch or pages, start=1):
+                self.process(batch_no, page)
+                if self.should_stop is not None and self.should_stop():
+                    return self.report(self.safe_cursor, interrupted=True)
+        finally:
+            if prefetch is not None:
+                prefetch.close()
+        final = self.tracker.cursor(self.cursor)
+        if not self.dry_run and self.on_checkpoint is not None:
+            self.stats.rejected = self.rejections.count
+            self.on_checkpoint(Checkpoint(final, complete=True, stats=replace(self.stats)))
+            self.emit(CheckpointSaved(final, complete=True))
+        return self.report(final)
+
+    def check_page(self, page: Page, page_ids: list[str]) -> None:
+        if page.token is not None:
+            if page.token in self.seen_tokens:
+                raise PaginationLoopError(
+                    f"{self.origin.name}: page {page.token!r} was served twice in one run; stopping"
+                )
+            self.seen_tokens.add(page.token)
+        if page_ids and page_ids == self.previous_ids:
             raise PaginationLoopError(
-                f"{origin.name}: the same page of {len(page_ids)} records came back twice; stopping"
+                f"{self.origin.name}: the same page of {len(page_ids)} records came back twice; "
+                "stopping"
             )
-        previous_ids = page_ids
+        self.previous_ids = page_ids
+
+    def select(self, page: Page, page_ids: list[str]) -> tuple[list[Any], int, int, int]:
+        """The page's records to write, and how many the window, WHERE and HAVING dropped."""
         keep: list[Any] = []
         dropped_window = dropped_where = dropped_having = 0
+        ascending, start_value, end_value = self.ascending, self.start_value, self.end_value
+        comparable, cursor_name = self.comparable, self.cursor_name
+        where_ok, having_ok = self.where_ok, self.having_ok
         for record, record_id in zip(page.records, page_ids, strict=True):
             value = comparable(getattr(record, cursor_name))
             if value is not None:
@@ -408,20 +549,12 @@ def run_pull(
                 ):
                     dropped_window += 1
                     continue
-                if sorted_source:
-                    if last_value is not None and (
-                        value < last_value if ascending else value > last_value
-                    ):
-                        raise CursorOrderError(
-                            f"{origin.name}: record {record_id} ({cursor_name}={value}) came after "
-                            f"{last_value} although the source is declared sorted "
-                            f"{cursor.sort_by.value}; stopping so no record is skipped"
-                        )
-                    last_value = value
-                if value == start_value and record_id in delivered:
-                    stats.already_delivered += 1
+                if self.sorted_source:
+                    self.check_order(record_id, value)
+                if value == start_value and record_id in self.delivered:
+                    self.stats.already_delivered += 1
                     continue
-                tracker.observe(value, record_id)
+                self.tracker.observe(value, record_id)
             if where_ok is not None and not where_ok(record):
                 dropped_where += 1
                 continue
@@ -429,49 +562,59 @@ def run_pull(
                 dropped_having += 1
                 continue
             keep.append(record)
+        return keep, dropped_window, dropped_where, dropped_having
 
+    def check_order(self, record_id: str, value: Any) -> None:
+        last = self.last_value
+        if last is not None and (value < last if self.ascending else value > last):
+            raise CursorOrderError(
+                f"{self.origin.name}: record {record_id} ({self.cursor_name}={value}) came after "
+                f"{last} although the source is declared sorted {self.cursor.sort_by.value}; "
+                "stopping so no record is skipped"
+            )
+        self.last_value = value
+
+    def process(self, batch_no: int, page: Page) -> None:
+        stats, emit = self.stats, self.emit
+        stats.pages += 1
+        stats.read += len(page.records) + len(page.errors)
+        emit(BatchRead(batch_no, len(page.records), stats.read))
+        if page.errors:
+            stats.invalid += len(page.errors)
+            emit(RecordsRejected(batch_no, tuple(self.rejections.add(page.errors))))
+
+        page_ids = [self.get_id(record) for record in page.records]
+        self.check_page(page, page_ids)
+        keep, dropped_window, dropped_where, dropped_having = self.select(page, page_ids)
         stats.out_of_window += dropped_window
         stats.filtered_where += dropped_where
         stats.filtered_having += dropped_having
         emit(BatchFiltered(batch_no, len(keep), dropped_window, dropped_where, dropped_having))
 
-        formatted, format_errors = safe_format_resources(resource, origin, target, formatter, keep)
+        formatted, format_errors = safe_format_resources(
+            self.resource, self.origin, self.target, self.formatter, keep
+        )
         stats.formatted += len(formatted)
         if format_errors:
-            emit(RecordsRejected(batch_no, tuple(rejections.add(format_errors))))
+            emit(RecordsRejected(batch_no, tuple(self.rejections.add(format_errors))))
 
-        if dry_run:
+        if self.dry_run:
             stats.would_write += len(formatted)
             emit(BatchWritten(batch_no, len(formatted), stats.would_write, True))
         elif formatted:
-            result = _write_batch(target, resource, formatted)
+            result = _write_batch(self.target, self.resource, formatted)
             stats.written += result.written
             if result.failed:
-                emit(RecordsRejected(batch_no, tuple(rejections.add(result.failed))))
+                emit(RecordsRejected(batch_no, tuple(self.rejections.add(result.failed))))
             emit(BatchWritten(batch_no, result.written, stats.written, False))
-        stats.rejected = rejections.count
-        if sorted_source and not dry_run:
-            safe_cursor = tracker.cursor(cursor)
-            if on_checkpoint is not None:
-                on_checkpoint(Checkpoint(safe_cursor, complete=False, stats=replace(stats)))
-                emit(CheckpointSaved(safe_cursor, complete=False))
-        if should_stop is not None and should_stop():
-            stats.rejected = rejections.count
-            return PullReport(
-                cursor=safe_cursor,
-                stats=stats,
-                plan=plan,
-                dry_run=dry_run,
-                errors=rejections.kept,
-                interrupted=True,
-            )
-
-    stats.rejected = rejections.count
-    final = tracker.cursor(cursor)
-    if not dry_run and on_checkpoint is not None:
-        on_checkpoint(Checkpoint(final, complete=True, stats=replace(stats)))
-        emit(CheckpointSaved(final, complete=True))
-    return PullReport(cursor=final, stats=stats, plan=plan, dry_run=dry_run, errors=rejections.kept)
+        stats.rejected = self.rejections.count
+        if self.sorted_source and not self.dry_run:
+            self.safe_cursor = self.tracker.cursor(self.cursor)
+            if self.on_checkpoint is not None:
+                self.on_checkpoint(
+                    Checkpoint(self.safe_cursor, complete=False, stats=replace(stats))
+                )
+                emit(CheckpointSaved(self.safe_cursor, complete=False))
 
 
 def pull(

@@ -410,3 +410,64 @@ def test_a_stopped_unsorted_run_does_not_move_the_cursor() -> None:
         Resource.JOB, origin, MemoryConnector(), start, batch_size=5, should_stop=lambda: True
     )
     assert report.interrupted and report.cursor == start
+
+
+class _Prefetching(MemoryConnector):
+    """A source read ahead in a background thread, that can fail at a given page."""
+
+    prefetch_pages = True
+
+    def __init__(self, records: list[UnifiedJob], fail_at: int | None = None) -> None:
+        super().__init__(records)
+        self.fail_at = fail_at
+        self.closed = False
+        self.served: list[int] = []
+
+    def read_pages(self, resource: Resource, request: ReadRequest) -> Iterator[Page]:
+        try:
+            for number, page in enumerate(super().read_pages(resource, request), start=1):
+                if number == self.fail_at:
+                    raise RuntimeError(f"page {number} broke")
+                self.served.append(number)
+                yield page
+        finally:
+            self.closed = True
+
+
+def test_prefetched_pages_arrive_in_order_and_all_of_them() -> None:
+    origin = _Prefetching([job(n) for n in range(53)])
+    target = MemoryConnector()
+    cursor = pull(Resource.JOB, origin, target, Cursor(mode="updated_at"), batch_size=5)
+    assert [i for call in target.write_calls for i in call] == [f"J{n:05d}" for n in range(53)]
+    assert cursor.end == "2024-03-01T00:52:00Z" and origin.closed
+
+
+def test_a_prefetch_error_surfaces_after_the_pages_before_it() -> None:
+    origin = _Prefetching([job(n) for n in range(50)], fail_at=4)
+    target = MemoryConnector()
+    seen: list[Checkpoint] = []
+    with pytest.raises(RuntimeError, match="page 4 broke"):
+        run_pull(
+            Resource.JOB,
+            origin,
+            target,
+            Cursor(mode="updated_at"),
+            batch_size=5,
+            on_checkpoint=seen.append,
+        )
+    assert len(target.stored) == 15 and seen[-1].cursor.end == "2024-03-01T00:14:00Z"
+    assert origin.closed
+
+
+def test_stopping_early_stops_the_read_ahead() -> None:
+    origin = _Prefetching([job(n) for n in range(500)])
+    report = run_pull(
+        Resource.JOB,
+        origin,
+        MemoryConnector(),
+        Cursor(mode="updated_at"),
+        batch_size=5,
+        should_stop=lambda: True,
+    )
+    assert report.interrupted and origin.closed
+    assert len(origin.served) <= 4  # one processed, at most a bounded queue read ahead

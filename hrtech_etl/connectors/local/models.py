@@ -209,6 +209,18 @@ class LocalConnectorBase(BaseConnector):
         model = self.native_cls(resource)
         if isinstance(record, model):
             return record
+        unified = UnifiedJob if Resource(resource) is Resource.JOB else UnifiedProfile
+        if type(record) is unified:
+            # The local models are the unified ones with wider WHERE metadata: same fields,
+            # same validators, and this record already passed them. Skip a dump + revalidate
+            # (the hot path of every unified-fallback pull into a local store): a shallow copy
+            # of the validated state into the subclass, as `model_construct` would build it.
+            native = model.__new__(model)
+            object.__setattr__(native, "__dict__", record.__dict__.copy())
+            object.__setattr__(native, "__pydantic_fields_set__", set(record.model_fields_set))
+            object.__setattr__(native, "__pydantic_extra__", None)
+            object.__setattr__(native, "__pydantic_private__", None)
+            return native
         if isinstance(record, BaseModel):
             record = record.model_dump()
         return model.model_validate(record)
