@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Callable
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 

@@ -49,7 +49,10 @@ def raw_loop(base_url: str, page_size: int, db: Path) -> int:
         page = 1
         while True:
             params = {
-                "page": page, "limit": page_size, "sort_by": "updated_at", "order_by": "asc",
+                "page": page,
+                "limit": page_size,
+                "sort_by": "updated_at",
+                "order_by": "asc",
                 "updated_at_max": until,
             }
             body = adapter.validate_json(client.get("/v1/jobs", params=params).content)
@@ -88,8 +91,12 @@ def main(records: int = 20_000, page_size: int = 500, rounds: int = 5) -> None:
                 target = SqliteConnector(path=str(Path(tmp) / f"pipe{round_no}.db"))
                 t0, c0 = time.perf_counter(), time.process_time()
                 report = run_pull(
-                    Resource.JOB, origin, target, Cursor(mode="updated_at"),
-                    batch_size=page_size, on_checkpoint=lambda point: None,
+                    Resource.JOB,
+                    origin,
+                    target,
+                    Cursor(mode="updated_at"),
+                    batch_size=page_size,
+                    on_checkpoint=lambda point: None,
                 )
                 best["pipe"] = min(best["pipe"], time.perf_counter() - t0)
                 cpu["pipe"] = min(cpu["pipe"], time.process_time() - c0)
@@ -101,8 +108,10 @@ def main(records: int = 20_000, page_size: int = 500, rounds: int = 5) -> None:
     print(f"records={records} page_size={page_size} rounds={rounds}")
     print(f"raw httpx+pydantic+sqlite3: {best['raw']:.3f}s wall, {cpu['raw']:.3f}s CPU")
     print(f"hrtech-etl pull → sqlite:   {best['pipe']:.3f}s wall, {cpu['pipe']:.3f}s CPU")
-    print(f"ratio (raw/pipeline): {best['raw'] / best['pipe']:.2f}x wall, "
-          f"{cpu['raw'] / cpu['pipe']:.2f}x CPU")
+    print(
+        f"ratio (raw/pipeline): {best['raw'] / best['pipe']:.2f}x wall, "
+        f"{cpu['raw'] / cpu['pipe']:.2f}x CPU"
+    )
 
 
 if __name__ == "__main__":
