@@ -12,7 +12,8 @@ Recognised keys::
     cursor_order_up      value sent in the connector's order param for ascending order
     cursor_order_down    ... for descending order
     cursor_sort_value    value sent in the connector's sort param (default: the param name)
-    prefilter            {"operators": [...], "params": {op: param_name}}
+    prefilter            {"operators": [...], "params": {op: param_name | None}}
+                         (None: allowed in WHERE but applied in memory)
     param                the query param for EQ (default: the field name)
     param_format         how datetimes are sent: "iso" (default), "epoch_ms", "epoch_s", "date"
     in_binding           {"query_field": ..., "formatter": "array" | "csv" | "array_string"}
@@ -110,6 +111,8 @@ class FieldMeta:
     cursor_sort_value: str | None = None
     operators: frozenset[Operator] = frozenset()
     params: Mapping[Operator, str] = field(default_factory=dict)
+    # Operators WHERE allows that the source cannot express (``prefilter.params: {op: None}``).
+    memory_only: frozenset[Operator] = frozenset()
     param_format: ParamFormat = "iso"
     in_binding: InBinding | None = None
     search_binding: SearchBinding | None = None
@@ -143,6 +146,8 @@ class FieldMeta:
 
     def param_for(self, op: Operator) -> tuple[str | None, bool]:
         """The query param ``op`` on this field becomes, and whether pushing it is exact."""
+        if op in self.memory_only:
+            return None, False
         if op is Operator.EQ:
             return self.eq_param, True
         if op is Operator.IN:
@@ -347,6 +352,7 @@ def _parse_field(
 
     operators: set[Operator] = set()
     params: dict[Operator, str] = {}
+    memory_only: set[Operator] = set()
     if "prefilter" in extra:
         spec = extra["prefilter"]
         if not isinstance(spec, Mapping):
@@ -367,13 +373,17 @@ def _parse_field(
                 op = Operator(raw_op)
             except ValueError:
                 raise fail(f"prefilter.params has unknown operator {raw_op!r}") from None
+            if param is None:  # allowed in WHERE, but the source has no param: in memory
+                memory_only.add(op)
+                continue
             if not isinstance(param, str) or not param:
-                raise fail(f"prefilter.params[{raw_op!r}] must be a non-empty string")
+                raise fail(f"prefilter.params[{raw_op!r}] must be a non-empty string or None")
             params[op] = param
     if "param" in extra:
         params.setdefault(Operator.EQ, extra["param"])
     kwargs["operators"] = frozenset(operators)
     kwargs["params"] = params
+    kwargs["memory_only"] = frozenset(memory_only)
 
     if "param_format" in extra:
         if extra["param_format"] not in _PARAM_FORMATS:

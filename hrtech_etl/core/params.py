@@ -356,9 +356,14 @@ def plan_query(
                 add_bound(param, is_lower, typed, fmeta)
                 pushed_bounds[param] = cursor_params.pop(param)
         plan.params.update(cursor_params)  # sort / order
-        subject = f"cursor {fmeta.name} {'>=' if ascending else '<='} {start}"
+        bounds_text = []
+        if start is not None:
+            bounds_text.append(f"{'>=' if ascending else '<='} {start}")
         if window_end is not None:
-            subject += f" and {'<=' if ascending else '>='} {window_end}"
+            bounds_text.append(f"{'<=' if ascending else '>='} {window_end}")
+        subject = f"cursor {fmeta.name} " + (
+            " and ".join(bounds_text) if bounds_text else "(from the beginning)"
+        )
         note = f"order {cursor.sort_by.value}"
         if lower is None and upper is None:
             plan.entries.append(

@@ -285,3 +285,21 @@ def test_cursor_mode_the_model_lacks_is_a_clear_error() -> None:
 
     with pytest.raises(Exception, match="supported cursor modes: id"):
         plan_query(Job, [], Cursor(mode="updated_at"))
+
+
+def test_an_operator_declared_without_param_runs_in_memory() -> None:
+    class Job(BaseModel):
+        id: str = Field(..., json_schema_extra={"cursor": "id"})
+        archived_at: str | None = Field(
+            None,
+            json_schema_extra={"prefilter": {"operators": ["eq"], "params": {"eq": None}}},
+        )
+
+    plan = plan_query(Job, [Prefilter(Job, "archived_at").eq("x")], None)
+    assert plan.params == {} and plan.memory_where[0].field == "archived_at"
+    assert plan.explain()[0]["placement"] == "memory"
+
+
+def test_the_cursor_line_reads_well_before_the_first_run() -> None:
+    plan = plan_query(WarehouseAJob, [], Cursor(mode="updated_at"))
+    assert plan.explain()[0]["subject"] == "cursor updated_at (from the beginning)"
