@@ -8,8 +8,10 @@ typed errors and logging in which secrets are replaced by ``***``.
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import random
+import ssl
 import threading
 import time
 from collections import Counter
@@ -20,6 +22,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote, quote_plus
 
+import certifi
 import httpx
 
 from hrtech_etl import __version__
@@ -227,6 +230,12 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - now).total_seconds())
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: building one loads the CA bundle (~0.1 s)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 # -- client -----------------------------------------------------------------------------------
 class HttpClient:
     """One API's HTTP session under the shared policy.
@@ -264,6 +273,7 @@ class HttpClient:
             auth=auth.httpx_auth(),
             timeout=httpx.Timeout(policy.timeout, connect=policy.connect_timeout),
             transport=transport,
+            verify=_tls_context(),
         )
         _library_redactor.register(self._secrets)
         self._closed = False

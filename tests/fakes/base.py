@@ -107,6 +107,8 @@ class FakeHTTPServer:
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Small responses otherwise wait ~40 ms for Nagle + delayed ACK on every request.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet
                 return
