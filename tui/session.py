@@ -11,6 +11,7 @@ unresolved — so saving never turns a reference into a secret value.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from hrtech_etl.core.sync_profile import (
     FormatterConfig,
     LoadedProfile,
     SyncProfile,
+    literal_secrets,
     load_profile,
     loaded_from_model,
     save_profile,
@@ -136,7 +138,10 @@ class Draft:
         self.dirty = True
 
     def set_resource(self, resource: Resource | str) -> None:
-        self.resource = Resource(resource)
+        try:
+            self.resource = Resource(resource)
+        except ValueError:
+            raise ConfigError(f"unknown resource {resource!r}; use job or profile") from None
         for side in ("origin", "target"):
             endpoint = getattr(self, side)
             if (
@@ -281,16 +286,21 @@ class Draft:
             del data["having"]
         return SyncProfile.model_validate(data)
 
+    def environ(self) -> dict[str, str]:
+        """The environment runs see: the process's, plus secrets typed in this session (kept
+        in memory only; saved profiles reference them as ``${VAR}``)."""
+        return {**os.environ, **literal_secrets(self.to_profile())}
+
     def to_loaded(self) -> LoadedProfile:
         """Validated exactly like a profile file (connectors, operators, values, ${VAR}s)."""
-        return loaded_from_model(self.to_profile(), path=self.path)
+        return loaded_from_model(self.to_profile(), path=self.path, environ=self.environ())
 
     def explain(self) -> dict[str, Any]:
-        return explain_profile(self.to_loaded())
+        return explain_profile(self.to_loaded(), environ=self.environ())
 
     def preview(self, limit: int = 200) -> tuple[list[Any], int]:
         """Up to ``limit`` records this profile would move, and how many were read. No writes."""
-        return preview_profile(self.to_loaded(), limit=limit)
+        return preview_profile(self.to_loaded(), limit=limit, environ=self.environ())
 
     def run(
         self,
@@ -300,7 +310,11 @@ class Draft:
         should_stop: Callable[[], bool] | None = None,
     ) -> RunOutcome:
         return run_profile(
-            self.to_loaded(), dry_run=dry_run, on_progress=on_progress, should_stop=should_stop
+            self.to_loaded(),
+            dry_run=dry_run,
+            on_progress=on_progress,
+            should_stop=should_stop,
+            environ=self.environ(),
         )
 
     def stored_cursor(self) -> Cursor | None:

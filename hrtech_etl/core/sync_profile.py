@@ -49,6 +49,7 @@ __all__ = [
     "SyncProfile",
     "find_profile",
     "list_profiles",
+    "literal_secrets",
     "load_profile",
     "loaded_from_model",
     "profile_json_schema",
@@ -362,9 +363,14 @@ def loaded_from_model(
     environ: Mapping[str, str] | None = None,
     check_connectors: bool = True,
 ) -> LoadedProfile:
-    """Validate a profile built in memory (TUI, REPL, flags) exactly as a file would be."""
+    """Validate a profile built in memory (TUI, REPL, flags) exactly as a file would be.
+
+    Secret values typed literally become ``${VAR}`` references (as saving writes them); their
+    values are added to ``environ`` for this validation only.
+    """
     text, _ = to_toml(profile)
-    return parse_profile(text, path=path, environ=environ, check_connectors=check_connectors)
+    env = {**(os.environ if environ is None else environ), **literal_secrets(profile)}
+    return parse_profile(text, path=path, environ=env, check_connectors=check_connectors)
 
 
 def load_profile(
@@ -574,6 +580,25 @@ def _secret_keys(auth: Mapping[str, Any]) -> tuple[str, ...]:
     return cls.secret_fields() if cls is not None else ()
 
 
+def _secret_var(prefix: str, side: str, key: str) -> str:
+    return f"{prefix}_{side}_{key}".upper()
+
+
+def literal_secrets(
+    profile: SyncProfile, *, secret_env_prefix: str = "HRTECH_ETL"
+) -> dict[str, str]:
+    """Secret auth values written literally (typed in a UI), under the variable names `to_toml`
+    will reference them by. Keep them in memory only, e.g. as extra environment for a run."""
+    found: dict[str, str] = {}
+    for side in ("origin", "target"):
+        auth = getattr(profile, side).auth or {}
+        for key in _secret_keys(auth):
+            value = auth.get(key)
+            if isinstance(value, str) and value and not has_reference(value):
+                found[_secret_var(secret_env_prefix, side, key)] = value
+    return found
+
+
 def to_toml(
     profile: SyncProfile, *, secret_env_prefix: str = "HRTECH_ETL"
 ) -> tuple[str, list[str]]:
@@ -597,7 +622,7 @@ def to_toml(
             if isinstance(value, str) and has_reference(value):
                 needed.extend(m.group(1) for m in _VAR.finditer(value))
                 continue
-            var = f"{secret_env_prefix}_{side}_{key}".upper()
+            var = _secret_var(secret_env_prefix, side, key)
             auth[key] = f"${{{var}}}"
             needed.append(var)
     ordered = {k: data[k] for k in SyncProfile.model_fields if k in data}

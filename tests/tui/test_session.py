@@ -76,3 +76,29 @@ def test_mapping_suggestions_and_switching_connectors(demo: Path) -> None:
         "type": "api_key",
         "api_key": "${A_KEY}",
     }
+
+
+def test_a_secret_typed_in_the_ui_is_used_but_never_saved(tmp_cwd: Path) -> None:
+    from tests.fakes.warehouse_a import FakeWarehouseA, make_job
+
+    with FakeWarehouseA(api_key="typed-secret-1") as fake:
+        fake.add_jobs(*[make_job(i) for i in range(12)])
+        draft = Draft(name="typed")
+        draft.set_connector(
+            "origin",
+            "warehouse_a",
+            auth={"type": "api_key", "api_key": "typed-secret-1", "base_url": fake.base_url},
+        )
+        draft.set_connector("target", "sqlite", options={"path": "out.db"})
+        records, read = draft.preview(limit=50)
+        assert read == 12 and len(records) == 12
+        path, needed = draft.save(tmp_cwd / "typed.toml")
+    text = path.read_text()
+    assert "typed-secret-1" not in text
+    assert 'api_key = "${HRTECH_ETL_ORIGIN_API_KEY}"' in text
+    assert needed == ["HRTECH_ETL_ORIGIN_API_KEY"]
+
+
+def test_unknown_resource_is_a_config_error(demo: Path) -> None:
+    with pytest.raises(ConfigError, match="use job or profile"):
+        Draft.open(str(demo)).set_resource("jobs")
