@@ -217,3 +217,8 @@ def auth_to_config(auth: BaseAuth) -> dict[str, Any]:
     """
     data = auth.model_dump(mode="json", exclude_unset=True, exclude=set(auth.secret_fields()))
     return {"type": auth.kind, **data}
+
+
+# Kinds defined in their own modules add themselves to _AUTH_KINDS when imported. They subclass
+# BaseAuth, so they are imported last, once everything above exists (no import cycle).
+import hrtech_etl.core.oauth  # noqa: E402, F401

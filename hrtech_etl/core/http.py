@@ -413,7 +413,8 @@ class HttpClient:
             )
 
     def _redact(self, text: str) -> str:
-        return redact(text, self._secrets)
+        # Asked afresh: some auths gain secrets after start-up (an OAuth access token).
+        return redact(text, {*self._secrets, *self.auth.secrets()})
 
     def _describe(self, exc: Exception) -> str:
         message = str(exc) or "no detail"

@@ -90,7 +90,9 @@ class EndpointConfig(_Strict):
     connector: str = Field(..., description="Registered connector name, e.g. 'greenhouse'")
     options: dict[str, Any] = Field(default_factory=dict, description="Connector settings")
     auth: dict[str, Any] | None = Field(
-        None, description="{type = 'api_key'|'bearer'|'basic'|'none', ...}; secrets as ${VAR}"
+        None,
+        description="{type = 'api_key'|'bearer'|'basic'|'oauth2_client_credentials'|'none', ...};"
+        " secrets as ${VAR}",
     )
 
 
