@@ -30,7 +30,6 @@ from hrtech_etl.core.models import (
     UnifiedProfileEvent,
 )
 from hrtech_etl.core.pipeline import Checkpoint, pull, push, run_pull
-from hrtech_etl.core.progress import BatchRead, ProgressEvent
 from hrtech_etl.core.registry import get_connector_instance
 from hrtech_etl.core.types import (
     Condition,
@@ -386,20 +385,17 @@ def test_429_with_retry_after_mid_pagination_then_success(
     origin: FakeWarehouseB, target: FakeWarehouseB
 ) -> None:
     origin.seed_jobs(60)
-
-    def throttle_after_first_page(event: ProgressEvent) -> None:
-        if isinstance(event, BatchRead) and event.batch == 1:
-            origin.fail_next(429, times=2, headers={"Retry-After": "0"}, body={"error": "slow"})
-
+    # Throttle the request after page 1 (pages are read ahead, so set it up front).
+    origin.fail_next(
+        429,
+        times=2,
+        headers={"Retry-After": "0"},
+        body={"error": "slow"},
+        path_prefix="/api/jobs",
+        after=1,
+    )
     with connect(origin) as source, connect(target) as sink:
-        report = run_pull(
-            Resource.JOB,
-            source,
-            sink,
-            Cursor(mode="id"),
-            batch_size=20,
-            on_progress=throttle_after_first_page,
-        )
+        report = run_pull(Resource.JOB, source, sink, Cursor(mode="id"), batch_size=20)
     assert report.stats.written == 60 and not report.errors
     reads = list_requests(origin)
     # page 1, then the page-2 cursor three times (429, 429, 200), then page 3.

@@ -66,6 +66,7 @@ class _Fault:
     body: Any
     times: int
     path_prefix: str
+    skip: int = 0
 
 
 class FakeHTTPServer:
@@ -96,10 +97,14 @@ class FakeHTTPServer:
         headers: dict[str, str] | None = None,
         body: Any = None,
         path_prefix: str = "",
+        after: int = 0,
     ) -> None:
-        """Answer the next ``times`` requests (under ``path_prefix``) with ``status``."""
+        """Answer the next ``times`` requests (under ``path_prefix``) with ``status``, once
+        ``after`` matching requests have been served normally."""
         with self._lock:
-            self._faults.append(_Fault(status, dict(headers or {}), body, times, path_prefix))
+            self._faults.append(
+                _Fault(status, dict(headers or {}), body, times, path_prefix, after)
+            )
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> FakeHTTPServer:
@@ -152,6 +157,9 @@ class FakeHTTPServer:
         with self._lock:
             for fault in self._faults:
                 if fault.times > 0 and path.startswith(fault.path_prefix):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     return fault
             self._faults = [f for f in self._faults if f.times > 0]
