@@ -534,10 +534,10 @@ def cmd_ui(args: argparse.Namespace) -> int:
     """``tui`` / ``repl``: the only commands that import the UI packages."""
     try:
         if args.command == "tui":
-            from tui.app import main as tui_main  # type: ignore[import-not-found, unused-ignore]
+            from tui.app import main as tui_main
 
             return int(tui_main(args.profile))
-        from tui.repl import main as repl_main  # type: ignore[import-not-found, unused-ignore]
+        from tui.repl import main as repl_main
 
         return int(repl_main(args.profile))
     except ImportError as exc:
