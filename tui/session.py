@@ -120,8 +120,14 @@ class Draft:
         name: str,
         options: dict[str, Any] | None = None,
         auth: dict[str, Any] | None = None,
+        *,
+        clear_auth: bool = False,
     ) -> None:
-        """Pick the origin or target connector (options/auth as they would be written)."""
+        """Pick the origin or target connector (options/auth as they would be written).
+
+        Picking the same connector again keeps its options and auth unless new ones are given;
+        ``clear_auth`` removes the auth (a public API).
+        """
         if side not in ("origin", "target"):
             raise ConfigError(f"side must be origin or target, not {side!r}")
         cls = get_connector_class(name)
@@ -131,7 +137,7 @@ class Draft:
         current = getattr(self, side)
         if current is not None and current.connector == name:
             options = current.options if options is None else options
-            auth = current.auth if auth is None else auth
+            auth = current.auth if auth is None and not clear_auth else auth
         setattr(self, side, EndpointConfig(connector=name, options=options or {}, auth=auth))
         if side == "origin":
             self._drop_invalid_conditions()

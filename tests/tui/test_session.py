@@ -102,3 +102,13 @@ def test_a_secret_typed_in_the_ui_is_used_but_never_saved(tmp_cwd: Path) -> None
 def test_unknown_resource_is_a_config_error(demo: Path) -> None:
     with pytest.raises(ConfigError, match="use job or profile"):
         Draft.open(str(demo)).set_resource("jobs")
+
+
+def test_clearing_auth_removes_it(demo: Path) -> None:
+    draft = Draft.open(str(demo))
+    draft.set_connector("origin", "jsonl", auth={"type": "bearer", "token": "${T}"})
+    assert draft.origin is not None and draft.origin.auth is not None
+    draft.set_connector("origin", "jsonl")  # same connector: auth kept
+    assert draft.origin.auth == {"type": "bearer", "token": "${T}"}
+    draft.set_connector("origin", "jsonl", clear_auth=True)
+    assert draft.origin.auth is None

@@ -173,9 +173,9 @@ class Pickers(DraftView, VerticalScroll):
             auth: dict[str, Any] | None = unmask_secrets(
                 loads_inline(auth_text, f"{side} auth"), endpoint.auth
             )
-            if not auth and endpoint.auth is not None:
-                auth = {"type": "none"}  # an emptied field: `None` would keep the old auth
-            self.draft.set_connector(side, endpoint.connector, options=options, auth=auth or None)
+            self.draft.set_connector(
+                side, endpoint.connector, options=options, auth=auth or None, clear_auth=not auth
+            )
         except ConfigError as exc:
             error.show_error(str(exc))
             return
