@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import httpx
 from pydantic import Field
 
 from hrtech_etl.core.auth import BaseAuth
@@ -56,11 +57,17 @@ class HttpConnector(BaseConnector):
             rate_limit=limit,
         )
 
+    def http_transport(self) -> httpx.BaseTransport | None:
+        """A transport wrapping the default one (e.g. to translate an API's rate headers)."""
+        return None
+
     @property
     def client(self) -> HttpClient:
         """The connector's HTTP client, created on first use."""
         if self._client is None:
-            self._client = HttpClient(self.auth, self.http_policy(), name=self.name)
+            self._client = HttpClient(
+                self.auth, self.http_policy(), name=self.name, transport=self.http_transport()
+            )
         return self._client
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ import html
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
+import httpx
 from pydantic import BaseModel, Field
 
 from hrtech_etl.connectors.greenhouse import events
@@ -22,16 +23,15 @@ from hrtech_etl.connectors.greenhouse.models import (
     GreenhouseBoardOffice,
     GreenhouseLocation,
 )
-from hrtech_etl.core.auth import BaseAuth
 from hrtech_etl.core.connector import (
-    BaseConnector,
     ConnectorSettings,
     Page,
     ReadRequest,
     WriteResult,
 )
 from hrtech_etl.core.errors import ConnectorError
-from hrtech_etl.core.http import HttpClient, HttpPolicy
+from hrtech_etl.core.http import RateLimit
+from hrtech_etl.core.http_connector import HttpConnector, HttpSettings
 from hrtech_etl.core.metadata import FieldMeta, model_meta
 from hrtech_etl.core.models import (
     Board,
@@ -58,16 +58,13 @@ __all__ = ["GreenhouseBoardConnector", "GreenhouseBoardSettings", "plan_in_memor
 BOARD_SYSTEM = "greenhouse_board"
 
 
-class GreenhouseBoardSettings(ConnectorSettings):
+class GreenhouseBoardSettings(HttpSettings):
     board_token: str = Field(
         ...,
         min_length=1,
         pattern=r"^[A-Za-z0-9_.\-]+$",
         description="The board's slug: boards.greenhouse.io/<board_token>",
     )
-    timeout: float = 30.0
-    max_retries: int = 5
-    retry_after_cap: float = 60.0
 
 
 def plan_in_memory(
@@ -96,7 +93,7 @@ def plan_in_memory(
     return plan
 
 
-class GreenhouseBoardConnector(BaseConnector):
+class GreenhouseBoardConnector(HttpConnector):
     name: ClassVar[str] = BOARD_SYSTEM
     label: ClassVar[str] = "Greenhouse Job Board (public, read only)"
     warehouse_type: ClassVar[WarehouseType] = WarehouseType.JOBBOARD
@@ -106,28 +103,15 @@ class GreenhouseBoardConnector(BaseConnector):
     default_base_url: ClassVar[str] = "https://boards-api.greenhouse.io/v1"
     settings: GreenhouseBoardSettings
 
-    def __init__(self, auth: BaseAuth | Mapping[str, Any] | None = None, **options: Any) -> None:
-        super().__init__(auth, **options)
-        self._client: HttpClient | None = None
+    # The board is served from a cache and documents no rate limit: one request a run.
+    rate_limit: ClassVar[RateLimit | None] = None
+
+    def http_transport(self) -> httpx.BaseTransport | None:
+        return RateLimitResetTransport()
 
     @property
     def actions(self) -> BoardActions:
-        if self._client is None:
-            # The board is served from a cache and documents no rate limit: one request a run.
-            policy = HttpPolicy(
-                timeout=self.settings.timeout,
-                max_retries=self.settings.max_retries,
-                retry_after_cap=self.settings.retry_after_cap,
-            )
-            self._client = HttpClient(
-                self.auth, policy, name=self.name, transport=RateLimitResetTransport()
-            )
-        return BoardActions(self._client)
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        return BoardActions(self.client)
 
     # -- reading ----------------------------------------------------------------------------------
     @classmethod

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
@@ -38,16 +39,16 @@ from hrtech_etl.connectors.lever.models import (
     LeverUrls,
     epoch_ms,
 )
-from hrtech_etl.core.auth import BaseAuth, BasicAuth, BearerAuth
+from hrtech_etl.core.auth import BasicAuth, BearerAuth
 from hrtech_etl.core.connector import (
-    BaseConnector,
     ConnectorSettings,
     Page,
     ReadRequest,
     WriteResult,
 )
 from hrtech_etl.core.errors import ConfigError, ConnectorError, HttpError
-from hrtech_etl.core.http import HttpClient, HttpPolicy, RateLimit
+from hrtech_etl.core.http import HttpPolicy, RateLimit
+from hrtech_etl.core.http_connector import HttpConnector, HttpSettings
 from hrtech_etl.core.metadata import FieldMeta
 from hrtech_etl.core.models import (
     EmploymentType,
@@ -101,7 +102,7 @@ _ORIGINS = frozenset({"agency", "applied", "internal", "referred", "sourced", "u
 _SAFE_ID = r"^[^\s/?#&]+$"  # ids go into query strings and paths
 
 
-class LeverSettings(ConnectorSettings):
+class LeverSettings(HttpSettings):
     perform_as: str | None = Field(
         None,
         pattern=_SAFE_ID,
@@ -126,10 +127,7 @@ class LeverSettings(ConnectorSettings):
     webhook_signature_token: SecretStr | None = Field(
         None, description="Verify webhook signatures with this token (use ${VAR})"
     )
-    timeout: float = Field(30.0, gt=0)
-    max_retries: int = Field(5, ge=0)
-    retry_after_cap: float = Field(60.0, ge=0)
-    requests_per_second: float = Field(10.0, gt=0, description="Lever: ~10/s per key")
+    requests_per_second: float | None = Field(10.0, gt=0, description="Lever: ~10/s per key")
     burst: int = Field(20, ge=1, description="Lever: bursts to 20")
 
     @field_validator("perform_as", "archive_reason_id", mode="before")
@@ -166,7 +164,7 @@ def plan_with_memory_fields(
     return plan
 
 
-class LeverConnector(BaseConnector):
+class LeverConnector(HttpConnector):
     name: ClassVar[str] = "lever"
     label: ClassVar[str] = "Lever (v1 data API)"
     warehouse_type: ClassVar[WarehouseType] = WarehouseType.ATS
@@ -176,31 +174,19 @@ class LeverConnector(BaseConnector):
     default_base_url: ClassVar[str] = "https://api.lever.co/v1"
     settings: LeverSettings
 
-    def __init__(self, auth: BaseAuth | Mapping[str, Any] | None = None, **options: Any) -> None:
-        super().__init__(auth, **options)
-        self._client: HttpClient | None = None
+    def http_policy(self) -> HttpPolicy:
+        policy = super().http_policy()
+        rate = self.settings.requests_per_second or 10.0
+        return replace(policy, rate_limit=RateLimit(rate, burst=self.settings.burst))
 
     @property
     def actions(self) -> LeverActions:
-        if self._client is None:
-            if not isinstance(self.auth, BasicAuth | BearerAuth):
-                raise ConfigError(
-                    "connector 'lever' needs auth type 'basic' (the API key as username, blank "
-                    f"password) or 'bearer' (an OAuth token), not {self.auth.kind!r}"
-                )
-            policy = HttpPolicy(
-                timeout=self.settings.timeout,
-                max_retries=self.settings.max_retries,
-                retry_after_cap=self.settings.retry_after_cap,
-                rate_limit=RateLimit(self.settings.requests_per_second, burst=self.settings.burst),
+        if not isinstance(self.auth, BasicAuth | BearerAuth):
+            raise ConfigError(
+                "connector 'lever' needs auth type 'basic' (the API key as username, blank "
+                f"password) or 'bearer' (an OAuth token), not {self.auth.kind!r}"
             )
-            self._client = HttpClient(self.auth, policy, name=self.name)
-        return LeverActions(self._client)
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        return LeverActions(self.client)
 
     # -- reading ----------------------------------------------------------------------------------
     @classmethod

@@ -21,16 +21,16 @@ from hrtech_etl.connectors.lever.connector import (
     unified_job_parts,
 )
 from hrtech_etl.connectors.lever.models import LeverList, LeverPublicPosting
-from hrtech_etl.core.auth import BaseAuth, NoAuth
+from hrtech_etl.core.auth import NoAuth
 from hrtech_etl.core.connector import (
-    BaseConnector,
     ConnectorSettings,
     Page,
     ReadRequest,
     WriteResult,
 )
 from hrtech_etl.core.errors import ConfigError, ConnectorError
-from hrtech_etl.core.http import HttpClient, HttpPolicy, RateLimit
+from hrtech_etl.core.http import RateLimit
+from hrtech_etl.core.http_connector import HttpConnector, HttpSettings
 from hrtech_etl.core.metadata import FieldMeta
 from hrtech_etl.core.models import (
     ExternalId,
@@ -56,21 +56,15 @@ __all__ = ["LeverPostingsConnector", "LeverPostingsSettings"]
 _MEMORY_ONLY = frozenset({"workplace_type"})
 
 
-class LeverPostingsSettings(ConnectorSettings):
+class LeverPostingsSettings(HttpSettings):
     site: str = Field(
         ...,
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
         description="The Lever site name, as in jobs.lever.co/<site>",
     )
-    timeout: float = Field(30.0, gt=0)
-    max_retries: int = Field(5, ge=0)
-    retry_after_cap: float = Field(60.0, ge=0)
-    requests_per_second: float | None = Field(
-        None, gt=0, description="Lever publishes no GET limit for v0; set one to be gentler"
-    )
 
 
-class LeverPostingsConnector(BaseConnector):
+class LeverPostingsConnector(HttpConnector):
     name: ClassVar[str] = "lever_postings"
     label: ClassVar[str] = "Lever Postings API (public, read-only)"
     warehouse_type: ClassVar[WarehouseType] = WarehouseType.JOBBOARD
@@ -81,32 +75,17 @@ class LeverPostingsConnector(BaseConnector):
     default_base_url: ClassVar[str] = "https://api.lever.co/v0/postings"
     settings: LeverPostingsSettings
 
-    def __init__(self, auth: BaseAuth | Mapping[str, Any] | None = None, **options: Any) -> None:
-        super().__init__(auth, **options)
-        self._client: HttpClient | None = None
+    # Lever publishes no GET limit for v0 (requests_per_second sets one to be gentler).
+    rate_limit: ClassVar[RateLimit | None] = None
 
     @property
     def actions(self) -> LeverPublicActions:
-        if self._client is None:
-            if not isinstance(self.auth, NoAuth):
-                raise ConfigError(
-                    "connector 'lever_postings' reads the public Postings API and takes no "
-                    f"credentials: use auth type 'none' (or only base_url), not {self.auth.kind!r}"
-                )
-            rps = self.settings.requests_per_second
-            policy = HttpPolicy(
-                timeout=self.settings.timeout,
-                max_retries=self.settings.max_retries,
-                retry_after_cap=self.settings.retry_after_cap,
-                rate_limit=RateLimit(rps, burst=max(1, int(rps))) if rps else None,
+        if not isinstance(self.auth, NoAuth):
+            raise ConfigError(
+                "connector 'lever_postings' reads the public Postings API and takes no "
+                f"credentials: use auth type 'none' (or only base_url), not {self.auth.kind!r}"
             )
-            self._client = HttpClient(self.auth, policy, name=self.name)
-        return LeverPublicActions(self._client, self.settings.site)
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        return LeverPublicActions(self.client, self.settings.site)
 
     # -- reading ----------------------------------------------------------------------------------
     @classmethod
