@@ -127,7 +127,10 @@ def validate_records(
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
             fields = item if isinstance(item, Mapping) else {}
-            rid = fields.get(id_name)
+            # The model's id field; else the usual names, so a dead letter still says which.
+            rid = next(
+                (fields[k] for k in (id_name, "id", "key", "reference") if fields.get(k)), None
+            )
             cursor_value = next((fields[n] for n in cursor_names if fields.get(n)), None)
             bad.append(
                 RecordError(

@@ -471,3 +471,17 @@ def test_stopping_early_stops_the_read_ahead() -> None:
     )
     assert report.interrupted and origin.closed
     assert len(origin.served) <= 4  # one processed, at most a bounded queue read ahead
+
+
+def test_rejected_records_of_models_without_an_id_cursor_still_name_their_key() -> None:
+    from pydantic import BaseModel
+
+    from hrtech_etl.core.connector import validate_records
+
+    class Thing(BaseModel):
+        key: str
+        size: int
+
+    good, bad = validate_records(Thing, b'[{"key": "a", "size": 1}, {"key": "b", "size": "x"}]')
+    assert [t.key for t in good] == ["a"]
+    assert [(e.stage, e.resource_id) for e in bad] == [("validate", "b")]
