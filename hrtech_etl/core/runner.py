@@ -263,8 +263,6 @@ def preview_profile(
 ) -> tuple[list[Any], int]:
     """The first ``limit`` origin records the profile would move (WHERE and HAVING applied),
     and how many records were read to find them. Reads only; writes nothing, moves no state."""
-    from hrtech_etl.core.filters import compile_conditions
-
     store = store or StateStore()
     key = state_key(loaded)
     origin, target = build_connectors(loaded, environ)
@@ -272,8 +270,6 @@ def preview_profile(
         cursor = _start_cursor(loaded, store, key, full_refresh=False)
         window = _window_end(loaded, None, cursor)
         sink = _PreviewSink(origin.native_cls(loaded.profile.resource), limit)
-        model = origin.native_cls(loaded.profile.resource)
-        compile_conditions(model, loaded.profile.having_conditions())
         report = run_pull(
             loaded.profile.resource,
             origin,
