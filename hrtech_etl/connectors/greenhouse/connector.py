@@ -17,10 +17,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Literal
 
+import httpx
 from pydantic import BaseModel, Field, SecretStr
 
 from hrtech_etl.connectors.greenhouse import events
@@ -37,14 +38,14 @@ from hrtech_etl.connectors.greenhouse.models import (
 )
 from hrtech_etl.core.auth import BaseAuth
 from hrtech_etl.core.connector import (
-    BaseConnector,
     ConnectorSettings,
     Page,
     ReadRequest,
     WriteResult,
 )
 from hrtech_etl.core.errors import ConnectorError, HrtechEtlError, HttpError
-from hrtech_etl.core.http import HttpClient, HttpPolicy, RateLimit
+from hrtech_etl.core.http import HttpPolicy, RateLimit
+from hrtech_etl.core.http_connector import HttpConnector, HttpSettings
 from hrtech_etl.core.metadata import FieldMeta, ModelMeta, model_meta
 from hrtech_etl.core.models import (
     Attachment,
@@ -89,10 +90,7 @@ _PATHS = {Resource.JOB: "/jobs", Resource.PROFILE: "/candidates"}
 _SOCIAL_HOSTS = ("linkedin.", "twitter.", "x.com", "github.", "facebook.", "instagram.")
 
 
-class GreenhouseSettings(ConnectorSettings):
-    timeout: float = 30.0
-    max_retries: int = 5
-    retry_after_cap: float = 60.0
+class GreenhouseSettings(HttpSettings):
     # v3 counts requests in fixed 30-second windows and publishes no ceiling; 50 stays under
     # the limits integrations report (the server's 429 + Retry-After is honoured anyway).
     rate_limit_requests: int = Field(50, ge=1, description="Requests per rate_limit_window")
@@ -274,7 +272,7 @@ class _OrgNames:
     offices: dict[int, GreenhouseOffice] = field(default_factory=dict)
 
 
-class GreenhouseConnector(BaseConnector):
+class GreenhouseConnector(HttpConnector):
     name: ClassVar[str] = SYSTEM
     label: ClassVar[str] = "Greenhouse Harvest v3 (OAuth2 client credentials)"
     warehouse_type: ClassVar[WarehouseType] = WarehouseType.ATS
@@ -286,32 +284,26 @@ class GreenhouseConnector(BaseConnector):
 
     def __init__(self, auth: BaseAuth | Mapping[str, Any] | None = None, **options: Any) -> None:
         super().__init__(auth, **options)
-        self._client: HttpClient | None = None
         self._names: _OrgNames | None = None
         self._names_lock = threading.Lock()
 
+    def http_policy(self) -> HttpPolicy:
+        settings = self.settings
+        if settings.requests_per_second is not None:
+            return super().http_policy()
+        # Greenhouse counts requests in windows: a bucket of one window's worth, refilled evenly.
+        limit = RateLimit(
+            settings.rate_limit_requests / settings.rate_limit_window,
+            burst=settings.rate_limit_requests,
+        )
+        return replace(super().http_policy(), rate_limit=limit)
+
+    def http_transport(self) -> httpx.BaseTransport | None:
+        return RateLimitResetTransport()  # X-RateLimit-Reset → Retry-After
+
     @property
     def actions(self) -> HarvestActions:
-        if self._client is None:
-            settings = self.settings
-            policy = HttpPolicy(
-                timeout=settings.timeout,
-                max_retries=settings.max_retries,
-                retry_after_cap=settings.retry_after_cap,
-                rate_limit=RateLimit(
-                    settings.rate_limit_requests / settings.rate_limit_window,
-                    burst=settings.rate_limit_requests,
-                ),
-            )
-            self._client = HttpClient(
-                self.auth, policy, name=self.name, transport=RateLimitResetTransport()
-            )
-        return HarvestActions(self._client)
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        return HarvestActions(self.client)
 
     # -- reading ----------------------------------------------------------------------------------
     @classmethod
