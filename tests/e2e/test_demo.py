@@ -276,7 +276,7 @@ def test_profile_mistakes_exit_2_with_one_line(
     assert str(scratch_source) in done.stderr and expected in done.stderr
 
 
-def test_run_imports_no_ui_and_starts_fast(tmp_path: Path) -> None:
+def test_run_imports_no_ui(tmp_path: Path) -> None:
     code = (
         "import sys, time\n"
         "from hrtech_etl.cli import main\n"
@@ -295,6 +295,3 @@ def test_run_imports_no_ui_and_starts_fast(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.stdout.strip() == "0 []", done.stderr
-    started = time.perf_counter()
-    assert hrtech("--version", cwd=tmp_path).returncode == 0
-    assert time.perf_counter() - started < 5  # generous: a sanity bound, the bench measures

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import itertools
 import json
 import logging
 import shutil
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -114,14 +112,11 @@ async def add_where(pilot: Pilot[Any], field: str, op: str, value: str) -> None:
     await settle(pilot)
 
 
-async def test_opens_quickly_with_help_palette_and_panes(demo: Path) -> None:
-    started = time.perf_counter()
+async def test_opens_with_help_palette_and_panes(demo: Path) -> None:
+    # How fast it opens is measured by bench/bench_tui.py, not asserted here.
     app = EtlApp(Draft.open(str(demo)))
     async with app.run_test(size=(80, 24)) as pilot:
-        ready = time.perf_counter() - started
         await settle(pilot)
-        # The measured number is in the notes; this bound only catches a 5x regression.
-        assert ready < 5, f"first paint after {ready:.2f}s"
         assert app.sub_title == "demo · profiles/demo.toml"
         tabs = app.main_screen.query_one("#tabs", TabbedContent)
         assert tabs.active == "connect"
@@ -294,7 +289,8 @@ async def test_preview_sort_filter_detail_and_export(demo: Path, tmp_cwd: Path) 
         assert "gone.jsonl" in error and "\n" not in error and "Traceback" not in error
 
 
-async def test_ten_thousand_rows_never_freeze_the_screen(demo: Path) -> None:
+async def test_ten_thousand_rows_preview_sort_and_filter(demo: Path) -> None:
+    # The longest freeze while they load is measured by bench/bench_tui.py.
     data = demo.parent / "data"
     base = (data / "demo-jobs.jsonl").read_text().splitlines()
     with (data / "many.jsonl").open("w") as out:
@@ -306,9 +302,6 @@ async def test_ten_thousand_rows_never_freeze_the_screen(demo: Path) -> None:
     app = EtlApp(Draft.open(str(demo)), preview_limit=10_000)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        # A ticker on the event loop: the longest gap between ticks is the longest freeze.
-        ticks: list[float] = [time.perf_counter()]
-        app.set_interval(0.02, lambda: ticks.append(time.perf_counter()))
         await pilot.press("ctrl+r")
         await settle(pilot)
         table = app.main_screen.query_one(RecordTable)
@@ -319,9 +312,6 @@ async def test_ten_thousand_rows_never_freeze_the_screen(demo: Path) -> None:
         await pilot.press("ctrl+f", *"job-00001-3", "enter")
         await settle(pilot)
         assert table.row_count == 1
-        gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
-        # Measured: 0.2-0.35 s at worst (a garbage collection); DataTable stalled for seconds.
-        assert max(gaps) < 1.0, f"the screen froze for {max(gaps):.2f}s: {gaps[:5]}"
 
 
 async def test_save_as_then_open(demo: Path, tmp_cwd: Path) -> None:
