@@ -383,8 +383,14 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 def cmd_params(args: argparse.Namespace) -> int:
     from hrtech_etl.core.runner import explain_profile
+    from hrtech_etl.core.sync_profile import PlaceholderEnv, load_profile
 
-    explained = explain_profile(_load(args.profile))
+    # Explaining sends nothing: unset ${VAR}s (secrets on a dev machine) become placeholders.
+    env = PlaceholderEnv(os.environ)
+    explained = explain_profile(load_profile(args.profile, environ=env), environ=env)
+    if env.missing:
+        explained["unset_variables"] = env.missing
+        _say(f"note: not set, shown as placeholders: {', '.join(env.missing)}")
     if args.json:
         _print_json(explained)
         return EXIT_OK

@@ -33,6 +33,7 @@ from hrtech_etl.core.sync_profile import (
     EndpointConfig,
     FormatterConfig,
     LoadedProfile,
+    PlaceholderEnv,
     SyncProfile,
     literal_secrets,
     load_profile,
@@ -302,7 +303,14 @@ class Draft:
         return loaded_from_model(self.to_profile(), path=self.path, environ=self.environ())
 
     def explain(self) -> dict[str, Any]:
-        return explain_profile(self.to_loaded(), environ=self.environ())
+        """What the source would receive. Sends nothing, so unset ${VAR}s are placeholders
+        (listed under ``unset_variables``)."""
+        env = PlaceholderEnv(self.environ())
+        loaded = loaded_from_model(self.to_profile(), path=self.path, environ=env)
+        explained = explain_profile(loaded, environ=env)
+        if env.missing:
+            explained["unset_variables"] = env.missing
+        return explained
 
     def preview(self, limit: int = 200) -> tuple[list[Any], int]:
         """Up to ``limit`` records this profile would move, and how many were read. No writes."""

@@ -45,6 +45,7 @@ __all__ = [
     "EndpointConfig",
     "FormatterConfig",
     "LoadedProfile",
+    "PlaceholderEnv",
     "ProfileError",
     "SyncProfile",
     "find_profile",
@@ -276,6 +277,26 @@ def resolve_env(
     return value
 
 
+class PlaceholderEnv(dict[str, str]):
+    """An environment where unset variables read as ``<VAR unset>`` and are remembered.
+
+    For explaining a profile (which params it would send) on a machine without its secrets:
+    nothing is sent anywhere, so a placeholder is as good as the value.
+    """
+
+    def __init__(self, base: Mapping[str, str]) -> None:
+        super().__init__(base)
+        self.missing: list[str] = []
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __missing__(self, name: str) -> str:
+        if name not in self.missing:
+            self.missing.append(name)
+        return f"<{name} unset>"
+
+
 def has_reference(value: Any) -> bool:
     return isinstance(value, str) and bool(_VAR.search(value))
 
@@ -341,7 +362,11 @@ class LoadedProfile:
 
     def env(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         """The variables ``${...}`` may use: the process environment plus ``PROFILE_DIR``."""
-        base = dict(os.environ if environ is None else environ)
+        base: dict[str, str] = (
+            environ  # keeps its placeholder behaviour
+            if isinstance(environ, PlaceholderEnv)
+            else dict(os.environ if environ is None else environ)
+        )
         if self.path is not None:
             base.setdefault(PROFILE_DIR_VAR, str(self.path.resolve().parent))
         else:
@@ -371,7 +396,12 @@ def loaded_from_model(
     values are added to ``environ`` for this validation only.
     """
     text, _ = to_toml(profile)
-    env = {**(os.environ if environ is None else environ), **literal_secrets(profile)}
+    env: dict[str, str]
+    if isinstance(environ, PlaceholderEnv):
+        env = environ
+        env.update(literal_secrets(profile))
+    else:
+        env = {**(os.environ if environ is None else environ), **literal_secrets(profile)}
     return parse_profile(text, path=path, environ=env, check_connectors=check_connectors)
 
 

@@ -300,3 +300,16 @@ def test_a_second_concurrent_run_names_the_lock_holder(profile: Path, tmp_cwd: P
         holder.wait()
     time.sleep(0.1)
     assert StateStore().runs("jobs") == []  # the refused run left no history
+
+
+def test_params_works_without_the_secrets_set(
+    profile: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("A_KEY")
+    monkeypatch.delenv("B_TOKEN")
+    assert cli("params", "jobs") == 0
+    captured = capsys.readouterr()
+    assert 'keywords = "(engineer)"' in captured.out
+    assert "not set, shown as placeholders: A_KEY, B_TOKEN" in captured.err
+    assert cli("run", "jobs", "-q") == 2  # running still needs them
+    assert "environment variable A_KEY is not set" in capsys.readouterr().err

@@ -82,9 +82,9 @@ def test_a_pushed_condition_names_its_param(
     assert harness.draft.origin is not None
     assert harness.draft.origin.auth == {"type": "api_key", "api_key": "${A_KEY}"}
     assert harness.draft.origin.options == {"timeout": 30}
-    # A_KEY is unset, so the query cannot be explained yet: the schema says where it runs.
+    # A_KEY is unset: explaining sends nothing, so it still shows the exact param.
     output = harness.do('Prefilter(WarehouseAJob, "title").contains("data")')
-    assert "pushed as keywords (per the schema; \\params shows the query)" in output
+    assert "pushed as keywords=(data); full-text search" in output
     monkeypatch.setenv("A_KEY", "k")
     output = harness.do('Prefilter(WarehouseAJob, "board_key").in_(["a", "b"])')
     assert "WHERE 2: board_key in ['a', 'b']  → pushed as board_keys=" in output

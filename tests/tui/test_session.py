@@ -112,3 +112,14 @@ def test_clearing_auth_removes_it(demo: Path) -> None:
     assert draft.origin.auth == {"type": "bearer", "token": "${T}"}
     draft.set_connector("origin", "jsonl", clear_auth=True)
     assert draft.origin.auth is None
+
+
+def test_explain_needs_no_secrets(demo: Path) -> None:
+    draft = Draft.open(str(demo))
+    draft.set_connector("origin", "warehouse_a", auth={"type": "api_key", "api_key": "${NOPE}"})
+    draft.add_where("title", "contains", "data")
+    explained = draft.explain()
+    assert explained["params"]["keywords"] == "(data)"
+    assert explained["unset_variables"] == ["NOPE"]
+    with pytest.raises(ConfigError, match="NOPE is not set"):
+        draft.preview(limit=1)
