@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import quote, quote_plus
+from urllib.parse import parse_qs, quote, quote_plus, urljoin, urlsplit
 
 import certifi
 import httpx
@@ -30,6 +30,7 @@ from hrtech_etl.core.auth import BaseAuth
 from hrtech_etl.core.errors import (
     AuthError,
     ConfigError,
+    ConnectorError,
     HttpError,
     RateLimitError,
     TemporaryError,
@@ -430,3 +431,31 @@ class HttpClient:
     def _detail(self, response: httpx.Response) -> str:
         excerpt = self._excerpt(response)
         return f": {excerpt}" if excerpt else ""
+
+
+# -- pagination links -------------------------------------------------------------------------
+
+
+def next_link(response: httpx.Response, name: str) -> str | None:
+    """The ``Link: <…>; rel="next"`` URL, made absolute; refused when it leaves the API's host.
+
+    The client sends credentials with every request, so following a link to another origin
+    would hand them to whoever wrote the link.
+    """
+    link = response.links.get("next")
+    if not link or not link.get("url"):
+        return None
+    here = str(response.request.url)
+    url = urljoin(here, link["url"])
+    if urlsplit(url)[:2] != urlsplit(here)[:2]:
+        raise ConnectorError(
+            f"{name}: the next-page link points to {urlsplit(url).netloc or url!r}, "
+            "another host than the API's; refusing to follow it"
+        )
+    return url
+
+
+def query_value(url: str, param: str) -> str:
+    """``param``'s value in ``url`` (e.g. an opaque cursor), or the whole URL without one."""
+    values = parse_qs(urlsplit(url).query).get(param)
+    return values[0] if values else url

@@ -27,7 +27,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import parse_qs, quote, urljoin, urlsplit
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
@@ -35,7 +35,7 @@ from pydantic import BaseModel
 from hrtech_etl.connectors.greenhouse.models import MAX_IDS_PER_REQUEST
 from hrtech_etl.core.connector import Page, validate_page_json, validate_records
 from hrtech_etl.core.errors import ConnectorError
-from hrtech_etl.core.http import HttpClient
+from hrtech_etl.core.http import HttpClient, next_link, query_value
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -109,11 +109,11 @@ class HarvestActions:
         while True:
             records, errors = validate_records(model, _json_array(response, path))
             yield Page(records=records, token=token, errors=errors)
-            next_url = _next_url(response)
+            next_url = next_link(response, "greenhouse")
             # An empty page ends the read even with a link: following it could only loop.
             if next_url is None or not (records or errors):
                 return
-            token = _cursor_of(next_url)
+            token = query_value(next_url, "cursor")
             # Exactly the linked URL: the cursor must be its only param.
             response = self.client.request("GET", next_url)
 
@@ -161,27 +161,3 @@ def _json_array(response: httpx.Response, path: str) -> bytes:
     if not body.lstrip().startswith(b"["):
         raise ConnectorError(f"greenhouse: GET {path} did not answer a JSON array")
     return body
-
-
-def _next_url(response: httpx.Response) -> str | None:
-    """The ``rel="next"`` URL, made absolute; refused when it leaves the API's host.
-
-    The client sends the bearer token with every request, so a link to another origin would
-    hand the token to whoever wrote the link.
-    """
-    link = response.links.get("next")
-    if not link or not link.get("url"):
-        return None
-    here = str(response.request.url)
-    url = urljoin(here, link["url"])
-    if urlsplit(url)[:2] != urlsplit(here)[:2]:
-        raise ConnectorError(
-            f"greenhouse: the next-page link points to {urlsplit(url).netloc or url!r}, "
-            "another host than the API's; refusing to follow it"
-        )
-    return url
-
-
-def _cursor_of(url: str) -> str:
-    cursors = parse_qs(urlsplit(url).query).get("cursor")
-    return cursors[0] if cursors else url

@@ -30,14 +30,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import parse_qs, quote, urljoin, urlsplit
+from urllib.parse import quote
 
-import httpx
 from pydantic import BaseModel
 
 from hrtech_etl.core.connector import Page, WriteResult, validate_page_json
 from hrtech_etl.core.errors import ConnectorError, HttpError
-from hrtech_etl.core.http import HttpClient
+from hrtech_etl.core.http import HttpClient, next_link, query_value
 from hrtech_etl.core.types import RecordError
 
 MAX_PAGE_SIZE = 200
@@ -63,11 +62,11 @@ class WarehouseBActions:
         while True:
             records, errors, _ = validate_page_json(model, response.content, "items")
             yield Page(records=records, token=token, errors=errors)
-            next_url = _next_url(response)
+            next_url = next_link(response, "warehouse_b")
             # An empty page ends the read even with a link: following it could only loop.
             if next_url is None or not (records or errors):
                 return
-            token = _cursor_of(next_url)
+            token = query_value(next_url, "cursor")
             response = self.client.request("GET", next_url)
 
     def upsert(
@@ -128,27 +127,3 @@ def _id_chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
             )
     for offset in range(0, len(ids), MAX_IDS_PER_REQUEST):
         yield ids[offset : offset + MAX_IDS_PER_REQUEST]
-
-
-def _next_url(response: httpx.Response) -> str | None:
-    """The ``rel="next"`` URL, made absolute; refused when it leaves the API's host.
-
-    The client sends the bearer token with every request, so a link to another origin would
-    hand the token to whoever wrote the link.
-    """
-    link = response.links.get("next")
-    if not link or not link.get("url"):
-        return None
-    here = str(response.request.url)
-    url = urljoin(here, link["url"])
-    if urlsplit(url)[:2] != urlsplit(here)[:2]:
-        raise ConnectorError(
-            f"warehouse_b: the next-page link points to {urlsplit(url).netloc or url!r}, "
-            "another host than the API's; refusing to follow it"
-        )
-    return url
-
-
-def _cursor_of(url: str) -> str:
-    cursors = parse_qs(urlsplit(url).query).get("cursor")
-    return cursors[0] if cursors else url
